@@ -1,0 +1,72 @@
+// Admission: an event that passed validation becomes one stored delivery per target, then one task per
+// delivery on the deliveries stream. The store's uniqueness of (source, id, target) is what suppresses
+// duplicates across restarts and producer retries; the task's msg id covers a crash between the two.
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { CloudEvent } from '../cloudevents/event.js';
+import type { GatewayConfig } from '../config/types.js';
+import { encodeTask, type DeliveryTask, type TaskTarget } from '../delivery/task.js';
+import { deliverySubject } from '../nats/subjects.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Router } from '../routing/router.js';
+import { routeTargetKey, subscriptionTargetKey, type Target } from '../routing/targets.js';
+import type { Store } from '../store/types.js';
+
+export interface Admission {
+  tasks: DeliveryTask[];
+  /** every target already had a finished delivery of this event */
+  duplicate: boolean;
+}
+
+export class Admitter {
+  constructor(
+    private readonly deps: {
+      js: JetStreamClient;
+      config: GatewayConfig;
+      router: Router;
+      store: Store;
+      metrics: Metrics;
+    },
+  ) {}
+
+  /** Stores a delivery per target; tasks for those not yet finished. */
+  async admit(event: CloudEvent, ingestedAt: number): Promise<Admission> {
+    const targets = this.deps.router.match(event);
+    const results = await Promise.all(
+      targets.map(async (target) => {
+        const { delivery, created } = await this.deps.store.deliveries.createIfAbsent({
+          eventId: event.id,
+          eventSource: event.source,
+          eventType: event.type,
+          ...(target.kind === 'route'
+            ? { routeId: target.key }
+            : { subscriptionId: target.subscriptionId, tenantId: target.tenantId }),
+        });
+        // a pending delivery may have lost its task in a crash: publish again, the msg id dedupes
+        if (!created && delivery.state !== 'pending') return undefined;
+        const task: DeliveryTask = { v: 1, deliveryId: delivery.id, target: taskTarget(target), trigger: 'auto', event, ingestedAt };
+        return task;
+      }),
+    );
+    const tasks = results.filter((t): t is DeliveryTask => t !== undefined);
+    return { tasks, duplicate: targets.length > 0 && tasks.length === 0 };
+  }
+
+  /** Publishes the tasks; call in stream order (the publishes go out in call order). */
+  enqueue(tasks: DeliveryTask[]): Promise<unknown>[] {
+    const prefix = this.deps.config.nats.deliveries.subjectPrefix;
+    return tasks.map((task) => {
+      this.deps.metrics.tasksEnqueued.inc({ kind: task.target.kind });
+      return this.deps.js.publish(deliverySubject(prefix, targetKey(task.target)), encodeTask(task), { msgID: task.deliveryId });
+    });
+  }
+}
+
+function taskTarget(t: Target): TaskTarget {
+  return t.kind === 'route'
+    ? { kind: 'route', route: t.route.name, destination: t.destinationIndex }
+    : { kind: 'subscription', id: t.subscriptionId, tenantId: t.tenantId };
+}
+
+export function targetKey(t: TaskTarget): string {
+  return t.kind === 'route' ? routeTargetKey(t.route, t.destination) : subscriptionTargetKey(t.id);
+}

@@ -1,0 +1,121 @@
+// The JetStream ingest loop: pull events from the shared durable consumer, decode (NATS binding),
+// validate, admit, and ack only once the delivery tasks or the dead letter are durable.
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { decodeNats } from '../cloudevents/nats.js';
+import type { CloudEvent } from '../cloudevents/event.js';
+import type { GatewayConfig } from '../config/types.js';
+import { ErrorCodes, isGatewayError } from '../errors.js';
+import type { DeadLetterPublisher } from '../nats/deadletter.js';
+import { headersToMap } from '../nats/headers.js';
+import type { Logger } from '../observe/logger.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Admitter } from './admit.js';
+import { Semaphore } from './semaphore.js';
+import { Sequencer } from './sequencer.js';
+
+/** How long a message waits before JetStream offers it again when a dependency (store, NATS) failed. */
+const RETRY_DELAY_MS = 2000;
+
+export interface IngestDeps {
+  js: JetStreamClient;
+  config: GatewayConfig;
+  /** data schema validation (the decoder already checked the CloudEvents rules); throws EventError */
+  validateData(event: CloudEvent): void;
+  admitter: Admitter;
+  deadLetter: DeadLetterPublisher;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export class IngestConsumer {
+  #messages?: ConsumerMessages;
+  #loop?: Promise<void>;
+  readonly #seq = new Sequencer();
+  readonly #slots: Semaphore;
+  readonly #size: number;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.#size = Math.min(deps.config.nats.consumer.maxAckPending, 128);
+    this.#slots = new Semaphore(this.#size);
+  }
+
+  async start(): Promise<void> {
+    const { js, config } = this.deps;
+    const consumer = await js.consumers.get(config.nats.stream.name, config.nats.consumer.durable);
+    this.#messages = await consumer.consume({ max_messages: config.nats.consumer.batch });
+    this.#loop = this.#run(this.#messages);
+  }
+
+  /** Stops pulling and waits for the events in hand to finish. */
+  async stop(): Promise<void> {
+    this.#messages?.stop();
+    await this.#loop;
+    await this.#slots.idle(this.#size);
+  }
+
+  async #run(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      await this.#slots.acquire();
+      const turn = this.#seq.next();
+      void this.#handle(m, turn)
+        .catch((err) => this.deps.logger.error({ err, seq: m.seq }, 'ingest failed unexpectedly'))
+        .finally(() => this.#slots.release());
+    }
+  }
+
+  async #handle(m: JsMsg, turn: { wait: Promise<void>; done(): void }): Promise<void> {
+    const { metrics, logger, admitter } = this.deps;
+    let event: CloudEvent;
+    try {
+      const { maxBytes, maxJsonDepth } = this.deps.config.events;
+      event = decodeNats(headersToMap(m.headers), m.data, { maxBytes, maxDepth: maxJsonDepth });
+      this.deps.validateData(event);
+    } catch (err) {
+      turn.done();
+      if (!isGatewayError(err)) throw err;
+      await this.#deadLetter(m, err);
+      return;
+    }
+    const ingestedAt = m.info.timestampNanos ? Math.floor(m.info.timestampNanos / 1e6) : Date.now();
+    try {
+      const admission = await admitter.admit(event, ingestedAt);
+      await turn.wait;
+      const published = admitter.enqueue(admission.tasks);
+      turn.done();
+      await Promise.all(published);
+      m.ack();
+      logger.debug({ seq: m.seq, type: event.type, id: event.id, tasks: admission.tasks.length, duplicate: admission.duplicate }, 'event admitted');
+      if (admission.duplicate) metrics.eventsDuplicate.inc();
+      metrics.eventsIngested.inc({ transport: 'nats', outcome: admission.duplicate ? 'duplicate' : 'accepted' });
+    } catch (err) {
+      turn.done();
+      // store or NATS unavailable: nothing was acked, the event stays in the stream and comes back
+      logger.warn({ err, seq: m.seq, type: event.type, id: event.id }, `cannot admit event, retrying in ${RETRY_DELAY_MS} ms`);
+      m.nak(RETRY_DELAY_MS);
+      metrics.eventsIngested.inc({ transport: 'nats', outcome: 'retry' });
+    }
+  }
+
+  async #deadLetter(m: JsMsg, err: unknown): Promise<void> {
+    const { metrics, logger, deadLetter, config } = this.deps;
+    const code = isGatewayError(err) ? err.code : ErrorCodes.INTERNAL;
+    try {
+      await deadLetter.publish({
+        stage: 'ingest',
+        type: m.headers?.get('ce-type') || undefined,
+        error: err,
+        body: m.data,
+        headers: headersToMap(m.headers),
+        origin: `${config.nats.stream.name}:${m.seq}`,
+        msgId: `ingest-${config.nats.stream.name}-${m.seq}`,
+      });
+      m.ack();
+      metrics.eventsRejected.inc({ code });
+      metrics.eventsIngested.inc({ transport: 'nats', outcome: 'rejected' });
+      logger.info({ seq: m.seq, code, err: (err as Error).message }, 'event rejected to dead-letter stream');
+    } catch (pubErr) {
+      logger.warn({ err: pubErr, seq: m.seq }, 'cannot publish dead letter, retrying');
+      m.nak(RETRY_DELAY_MS);
+    }
+  }
+}
