@@ -1,6 +1,7 @@
 // The gateway process: wires config, schemas, plugins, store, NATS, ingest, delivery and the HTTP API,
 // and takes them down in the reverse order. Embedders call `Gateway.start(config)`.
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
@@ -19,7 +20,7 @@ import { IngestConsumer } from './ingest/consumer.js';
 import { EventPublisher } from './ingest/publish.js';
 import { connectNats } from './nats/connection.js';
 import { DeadLetterPublisher } from './nats/deadletter.js';
-import { startLocalServer, type LocalServer } from './nats/local.js';
+import { localNatsUrlFile, startLocalServer, type LocalServer } from './nats/local.js';
 import { provision } from './nats/provision.js';
 import { ingestPrefix } from './nats/subjects.js';
 import { createLogger, type Logger } from './observe/logger.js';
@@ -94,6 +95,7 @@ export class Gateway {
         storeDir: path.join(config.storage.dataDir, 'nats'),
       });
       servers = [local.url];
+      writeFileSync(localNatsUrlFile(config), local.url + '\n');
       logger.info({ url: local.url }, 'started a local nats-server (no nats.servers configured)');
     }
     const nc = await connectNats(config.nats, servers, logger);

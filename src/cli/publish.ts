@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { request } from 'undici';
@@ -8,7 +8,9 @@ import { encodeNats } from '../cloudevents/nats.js';
 import { validateEvent } from '../cloudevents/validator.js';
 import type { CloudEvent } from '../cloudevents/event.js';
 import { loadConfigFile } from '../config/load.js';
-import { ApiError, ErrorCodes } from '../errors.js';
+import type { GatewayConfig } from '../config/types.js';
+import { ApiError, ErrorCodes, GatewayError } from '../errors.js';
+import { localNatsUrlFile } from '../nats/local.js';
 import { eventMsgId } from '../ingest/publish.js';
 import { mapToHeaders } from '../nats/headers.js';
 import { ingestPrefix, ingestSubject } from '../nats/subjects.js';
@@ -41,7 +43,7 @@ export async function publishCommand(opts: PublishOptions): Promise<void> {
     return;
   }
   const config = loadConfigFile(opts.config);
-  const servers = opts.nats ?? (config.nats.servers.length ? config.nats.servers.join(',') : `nats://127.0.0.1:${config.nats.local.port}`);
+  const servers = opts.nats ?? (config.nats.servers.length ? config.nats.servers.join(',') : localServerUrl(config));
   const nc = await connect({ servers: servers.split(','), name: 'ceg publish' });
   try {
     const { headers, data } = encodeNats(event, opts.mode);
@@ -51,6 +53,14 @@ export async function publishCommand(opts: PublishOptions): Promise<void> {
   } finally {
     await nc.drain();
   }
+}
+
+function localServerUrl(config: GatewayConfig): string {
+  const file = localNatsUrlFile(config);
+  if (!existsSync(file)) {
+    throw new GatewayError(ErrorCodes.NATS_UNAVAILABLE, `no NATS server configured and no local one recorded in ${file}; start the gateway first (ceg start) or pass --nats <url>`);
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 function buildEvent(opts: PublishOptions): CloudEvent {

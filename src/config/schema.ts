@@ -102,7 +102,8 @@ export const configSchema = {
           description: 'the nats-server child process started when `servers` is empty',
           properties: {
             binary: { type: 'string', default: 'nats-server' },
-            port: { type: 'integer', minimum: 0, maximum: 65535, default: 4222 },
+            // 0: a free port (4222 is often taken by a system server); the URL is written to <dataDir>/nats.url
+            port: { type: 'integer', minimum: 0, maximum: 65535, default: 0 },
           },
         },
       },

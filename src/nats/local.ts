@@ -27,6 +27,11 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
+/** Where a gateway started on embedded defaults records its child server's URL (for `ceg publish`). */
+export function localNatsUrlFile(config: { storage: { dataDir: string } }): string {
+  return path.join(config.storage.dataDir, 'nats.url');
+}
+
 export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
