@@ -1,0 +1,146 @@
+import type { Database } from 'better-sqlite3';
+import type { StoreContext } from '../context.js';
+import { deliveryTarget } from '../delivery.js';
+import { notFound } from '../errors.js';
+import { newId } from '../id.js';
+import { pageLimit, toPage } from '../paging.js';
+import type { Delivery, DeliveryRepo, DeliveryState, StoredError } from '../types.js';
+import { guard } from './errors.js';
+import { date, json, present } from './rows.js';
+
+interface Row {
+  id: string;
+  tenantId: string | null;
+  subscriptionId: string | null;
+  routeId: string | null;
+  eventId: string;
+  eventSource: string;
+  eventType: string;
+  state: DeliveryState;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  lastAttemptAt: number | null;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+}
+
+const COLUMNS = `id, tenant_id AS tenantId, subscription_id AS subscriptionId, route_id AS routeId,
+  event_id AS eventId, event_source AS eventSource, event_type AS eventType, state, attempts,
+  created_at AS createdAt, updated_at AS updatedAt, last_attempt_at AS lastAttemptAt,
+  next_attempt_at AS nextAttemptAt, last_error AS lastError`;
+
+function toDelivery(row: Row): Delivery {
+  return present({
+    ...row,
+    createdAt: date(row.createdAt),
+    updatedAt: date(row.updatedAt),
+    lastAttemptAt: date(row.lastAttemptAt),
+    nextAttemptAt: date(row.nextAttemptAt),
+    lastError: json<StoredError>(row.lastError),
+  });
+}
+
+interface ListParams {
+  tenantId: string | null;
+  subscriptionId: string | null;
+  routeId: string | null;
+  state: string | null;
+  eventType: string | null;
+  from: number | null;
+  to: number | null;
+  cursor: string | null;
+  limit: number;
+}
+
+export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRepo {
+  const insert = db.prepare(
+    `INSERT INTO deliveries (id, tenant_id, subscription_id, route_id, target, event_id, event_source, event_type,
+       state, attempts, created_at, updated_at, next_attempt_at)
+     VALUES (@id, @tenantId, @subscriptionId, @routeId, @target, @eventId, @eventSource, @eventType,
+       @state, 0, @now, @now, @nextAttemptAt)
+     ON CONFLICT (event_source, event_id, target) DO NOTHING`,
+  );
+  const byKey = db.prepare<[string, string, string], Row>(
+    `SELECT ${COLUMNS} FROM deliveries WHERE event_source = ? AND event_id = ? AND target = ?`,
+  );
+  const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
+  const page = db.prepare<[ListParams], Row>(
+    `SELECT ${COLUMNS} FROM deliveries
+     WHERE (@tenantId IS NULL OR tenant_id = @tenantId)
+       AND (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
+       AND (@routeId IS NULL OR route_id = @routeId)
+       AND (@state IS NULL OR state = @state)
+       AND (@eventType IS NULL OR event_type = @eventType)
+       AND (@from IS NULL OR created_at >= @from)
+       AND (@to IS NULL OR created_at < @to)
+       AND (@cursor IS NULL OR id < @cursor)
+     ORDER BY id DESC LIMIT @limit`,
+  );
+  const record = db.prepare<[Record<string, unknown>], Row>(
+    `UPDATE deliveries SET attempts = attempts + 1, state = @state, last_attempt_at = @at, updated_at = @now,
+       next_attempt_at = CASE WHEN @keepNext THEN next_attempt_at ELSE @nextAttemptAt END,
+       last_error = CASE WHEN @keepError THEN last_error ELSE @lastError END
+     WHERE id = @id RETURNING ${COLUMNS}`,
+  );
+
+  return {
+    createIfAbsent: (input) => guard(() => {
+      const now = ctx.now();
+      const id = newId(now.getTime());
+      const target = deliveryTarget(input);
+      // one statement, so concurrent writers (other processes on the same file) meet the unique key, not a race
+      const created =
+        insert.run({
+          id,
+          tenantId: input.tenantId ?? null,
+          subscriptionId: input.subscriptionId ?? null,
+          routeId: input.routeId ?? null,
+          target,
+          eventId: input.eventId,
+          eventSource: input.eventSource,
+          eventType: input.eventType,
+          state: input.state ?? 'pending',
+          now: now.getTime(),
+          nextAttemptAt: input.nextAttemptAt?.getTime() ?? null,
+        }).changes === 1;
+      const row = byKey.get(input.eventSource, input.eventId, target);
+      if (!row) throw notFound('delivery for event', `${input.eventSource}/${input.eventId}`);
+      return { delivery: toDelivery(row), created };
+    }),
+    get: (tenantId, id) => guard(() => {
+      const row = byId.get(id);
+      return row && (tenantId === undefined || row.tenantId === tenantId) ? toDelivery(row) : undefined;
+    }),
+    list: (tenantId, query = {}) => guard(() => {
+      const limit = pageLimit(query);
+      const rows = page.all({
+        tenantId: tenantId ?? null,
+        subscriptionId: query.subscriptionId ?? null,
+        routeId: query.routeId ?? null,
+        state: query.state ?? null,
+        eventType: query.eventType ?? null,
+        from: query.from?.getTime() ?? null,
+        to: query.to?.getTime() ?? null,
+        cursor: query.cursor ?? null,
+        limit: limit + 1,
+      });
+      return toPage(rows.map(toDelivery), limit);
+    }),
+    recordAttempt: (id, outcome) => guard(() => {
+      const now = ctx.now();
+      const row = record.get({
+        id,
+        state: outcome.state,
+        at: (outcome.at ?? now).getTime(),
+        now: now.getTime(),
+        keepNext: outcome.nextAttemptAt === undefined ? 1 : 0,
+        nextAttemptAt: outcome.nextAttemptAt?.getTime() ?? null,
+        keepError: outcome.lastError === undefined ? 1 : 0,
+        lastError: outcome.lastError ? JSON.stringify(outcome.lastError) : null,
+      });
+      if (!row) throw notFound('delivery', id);
+      return toDelivery(row);
+    }),
+  };
+}
