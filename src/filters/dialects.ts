@@ -24,6 +24,10 @@ export type EventPredicate = (event: Readonly<CloudEvent>) => boolean;
 
 const DIALECTS = ['exact', 'prefix', 'suffix', 'all', 'any', 'not', 'sql'];
 
+// Compiling and matching recurse once per `all`/`any`/`not` level and filters come from tenants'
+// request bodies: a bound keeps any body from exhausting the stack. Real filters nest a few levels.
+export const MAX_FILTER_DEPTH = 64;
+
 /** Attribute names per the CloudEvents naming convention. */
 export const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 
@@ -35,7 +39,7 @@ export const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 export function compileFilters(filters: unknown, where = '/filters'): EventPredicate {
   const violations: Violation[] = [];
   const predicate = Array.isArray(filters)
-    ? allOf(filters.map((filter, i) => compileFilter(filter, where + pointer(i), violations)))
+    ? allOf(filters.map((filter, i) => compileFilter(filter, where + pointer(i), violations, 1)))
     : invalid(violations, where, 'filters are an array of filter objects', 'type');
   const [first] = violations;
   if (first !== undefined) {
@@ -46,7 +50,10 @@ export function compileFilters(filters: unknown, where = '/filters'): EventPredi
   return predicate;
 }
 
-function compileFilter(filter: unknown, at: string, violations: Violation[]): EventPredicate {
+function compileFilter(filter: unknown, at: string, violations: Violation[], depth: number): EventPredicate {
+  if (depth > MAX_FILTER_DEPTH) {
+    return invalid(violations, at, `filters nest deeper than ${MAX_FILTER_DEPTH} levels`, 'maxDepth');
+  }
   if (!isObject(filter)) return invalid(violations, at, 'a filter is an object with one dialect key', 'type');
   const keys = Object.keys(filter);
   if (keys.length !== 1) {
@@ -64,13 +71,13 @@ function compileFilter(filter: unknown, at: string, violations: Violation[]): Ev
     case 'suffix':
       return compileAttributeFilter(value, inner, violations, (actual, wanted) => actual.endsWith(wanted));
     case 'all':
-      return allOf(compileNested(value, inner, violations));
+      return allOf(compileNested(value, inner, violations, depth));
     case 'any': {
-      const preds = compileNested(value, inner, violations);
+      const preds = compileNested(value, inner, violations, depth);
       return (event) => preds.some((p) => p(event));
     }
     case 'not': {
-      const pred = compileFilter(value, inner, violations);
+      const pred = compileFilter(value, inner, violations, depth + 1);
       return (event) => !pred(event);
     }
     case 'sql':
@@ -109,12 +116,12 @@ function compileAttributeFilter(
     });
 }
 
-function compileNested(value: unknown, at: string, violations: Violation[]): EventPredicate[] {
+function compileNested(value: unknown, at: string, violations: Violation[], depth: number): EventPredicate[] {
   if (!Array.isArray(value) || value.length === 0) {
     report(violations, at, 'expected an array of one or more filters', 'minItems');
     return [];
   }
-  return value.map((filter, i) => compileFilter(filter, at + pointer(i), violations));
+  return value.map((filter, i) => compileFilter(filter, at + pointer(i), violations, depth + 1));
 }
 
 function compileSql(value: unknown, at: string, violations: Violation[]): EventPredicate {

@@ -170,6 +170,20 @@ describe('filter dialects', () => {
       }
     });
 
+    it('bounds the nesting depth, so no request body can exhaust the stack', () => {
+      const nest = (levels: number): unknown => {
+        let filter: unknown = { exact: { type: 'com.github.push' } };
+        for (let i = 1; i < levels; i++) filter = i % 2 === 0 ? { not: filter } : { all: [filter] };
+        return filter;
+      };
+      // 64 levels: 32 `all` wrapping 31 `not` (an odd count) around the exact filter
+      expect(compileFilters([nest(64)])(push)).to.equal(false);
+      const [violation] = violationsOf([nest(100_000)]);
+      expect(violation!.rule).to.equal('maxDepth');
+      // the first filter past the bound: 64 steps (`all/0` or `not`) below the top one
+      expect(violation!.pointer.split('/').filter((s) => s === 'all' || s === 'not')).to.have.length(64);
+    });
+
     it('names the first problem in the error message', () => {
       try {
         compileFilters([{ sql: '1 +' }, { exact: {} }]);

@@ -35,6 +35,11 @@ const BINARY: Record<string, Level> = {
 const IN_PREC = 5;
 const LIKE_PREC = 6;
 
+// Parsing, compiling and evaluating each recurse once per level, and expressions come from tenants:
+// refusing deeper ones keeps any expression from exhausting the stack. Hand-written filters stay far
+// below; the count is conservative (an operator, a parenthesis or a prefix NOT each adds a level).
+export const MAX_DEPTH = 1000;
+
 const ATTRIBUTE_NAME = /^[A-Za-z0-9]+$/;
 const FUNCTION_NAME = /^[A-Za-z][A-Za-z_]*$/;
 
@@ -45,6 +50,7 @@ export function parse(source: string): Node {
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
+  private depth = 0;
 
   constructor(private readonly source: string) {
     this.tokens = tokenize(source);
@@ -58,23 +64,34 @@ class Parser {
   }
 
   private parseExpression(minPrec: number): Node {
+    const entry = this.depth;
+    this.descend(this.peek());
     let left = this.parseUnary();
     for (;;) {
       const token = this.peek();
       const postfix = this.postfixKeyword();
+      // each operator wraps `left` one level deeper, although the loop itself does not recurse
       if (postfix === 'LIKE' && LIKE_PREC >= minPrec) {
+        this.descend(token);
         left = this.parseLike(left);
       } else if (postfix === 'IN' && IN_PREC >= minPrec) {
+        this.descend(token);
         left = this.parseIn(left);
       } else if (postfix === undefined && isOperator(token) && BINARY[token.text]!.prec >= minPrec) {
+        this.descend(token);
         const level = BINARY[token.text]!;
         this.next();
         const right = this.parseExpression(level.rightAssoc ? level.prec : level.prec + 1);
         left = { kind: 'binary', op: token.text as BinaryOp, left, right, start: left.start, end: right.end };
       } else {
+        this.depth = entry;
         return left;
       }
     }
+  }
+
+  private descend(at: Span): void {
+    if (++this.depth > MAX_DEPTH) throw this.error(`expression nests deeper than ${MAX_DEPTH} levels`, at);
   }
 
   /** `LIKE` or `IN` when the next tokens are `[NOT] LIKE` or `[NOT] IN`. */
@@ -109,7 +126,9 @@ class Parser {
     const token = this.peek();
     if (isKeyword(token, 'NOT')) {
       this.next();
+      this.descend(token);
       const operand = this.parseUnary();
+      this.depth--;
       return { kind: 'not', operand, start: token.start, end: operand.end };
     }
     if (isSymbol(token, '-') || isSymbol(token, '+')) {
@@ -118,7 +137,9 @@ class Parser {
       // A signed literal is one value, so -2147483648 is valid although 2147483648 is not.
       if (digits.kind === 'integer') return this.integerLiteral(this.next(), token);
       if (token.text === '+') throw this.error(`unexpected ${describe(digits)} after '+'`, digits);
+      this.descend(token);
       const operand = this.parseUnary();
+      this.depth--;
       return { kind: 'negate', operand, start: token.start, end: operand.end };
     }
     return this.parsePrimary();

@@ -119,6 +119,17 @@ describe('cesql expression', () => {
       expect(compileError('SUBSTRING(1)').message).to.match(/no function SUBSTRING takes 1 argument /);
     });
 
+    it('refuses expressions nested too deep for the stack with a parse error, not a RangeError', () => {
+      for (const deep of ['('.repeat(100_000) + '1', 'NOT '.repeat(100_000) + 'TRUE', Array(100_000).fill('1').join(' + ')]) {
+        expect(compileError(deep).message).to.match(/^expression nests deeper than 1000 levels at offset \d+$/);
+      }
+    });
+
+    it('still compiles long chains written in practice', () => {
+      const types = Array.from({ length: 200 }, (_, i) => `type = 't${i}'`).join(' OR ');
+      expect(compileCesql(types).evaluate({ ...event, type: 't199' })).to.deep.equal({ value: true, errors: [] });
+    });
+
     it('accepts the most negative integer literal and signed literals', () => {
       expect(evaluate('-2147483648').value).to.equal(-2147483648);
       expect(evaluate('+5 - -5').value).to.equal(10);
