@@ -118,6 +118,12 @@ export function buildConfig(doc: unknown, opts: LoadOptions & { file?: string; r
       maxResponseBytes: raw.delivery.maxResponseBytes,
       ssrf: raw.delivery.ssrf,
     },
+    api: {
+      adminKey: raw.api.adminKey ?? env.CEG_ADMIN_KEY,
+      secretGraceMs: toMs(raw.api.secretGrace),
+      maxPageSize: raw.api.maxPageSize,
+      webhookHandshake: raw.api.webhookHandshake,
+    },
     plugins: raw.plugins,
     storage: {
       dataDir: abs(raw.storage.dataDir),

@@ -209,6 +209,18 @@ export const configSchema = {
         },
       },
     },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        // the bootstrap admin key (tenants and their API keys); CEG_ADMIN_KEY is the usual source
+        adminKey: { type: 'string', minLength: 24 },
+        secretGrace: { ...duration, default: '24h' },
+        maxPageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+        webhookHandshake: { type: 'boolean', default: false },
+      },
+    },
     plugins: {
       type: 'object',
       additionalProperties: false,

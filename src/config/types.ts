@@ -56,6 +56,14 @@ export interface GatewayConfig {
     maxResponseBytes: number;
     ssrf: { allow: string[]; httpsOnly: boolean };
   };
+  api: {
+    adminKey?: string;
+    /** how long a rotated-out signing secret keeps signing beside the new one */
+    secretGraceMs: number;
+    maxPageSize: number;
+    /** run the CloudEvents webhook validation handshake when a subscription is created */
+    webhookHandshake: boolean;
+  };
   plugins: { timeoutMs: number };
   storage: {
     dataDir: string;
