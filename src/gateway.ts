@@ -7,14 +7,22 @@ import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createApp } from './api/app.js';
+import type { ApiContext } from './api/context.js';
 import { eventsRouter } from './api/events.js';
 import { healthRouter } from './api/health.js';
+import { v1Router } from './api/v1.js';
 import type { CloudEvent } from './cloudevents/event.js';
 import type { GatewayConfig } from './config/types.js';
+import { subscriptionDisabledEvent } from './delivery/operational.js';
+import { Redeliverer } from './delivery/redeliver.js';
+import { ReplayJobs } from './delivery/replay.js';
 import { RouteTargets } from './delivery/routes.js';
 import { Sender } from './delivery/sender.js';
 import { SsrfGuard } from './delivery/ssrf.js';
+import { SubscriptionTargets } from './delivery/subscriptions.js';
+import { targetsOf } from './delivery/target.js';
 import { DeliveryWorker } from './delivery/worker.js';
+import { ApiError, ErrorCodes } from './errors.js';
 import { Admitter } from './ingest/admit.js';
 import { IngestConsumer } from './ingest/consumer.js';
 import { EventPublisher } from './ingest/publish.js';
@@ -29,7 +37,10 @@ import { PluginRegistry } from './pipeline/mod.js';
 import { SchemaRegistry } from './registry/mod.js';
 import { RouteTable } from './routing/routes.js';
 import { Router } from './routing/router.js';
+import { SubscriptionIndex } from './routing/subscriptions.js';
+import { SubscriptionSync } from './routing/sync.js';
 import { openStore } from './store/mod.js';
+import { hashApiKey } from './store/mod.js';
 import type { Store } from './store/types.js';
 
 export interface GatewayOptions {
@@ -53,6 +64,9 @@ export class Gateway {
       ingest: IngestConsumer;
       worker: DeliveryWorker;
       routes: RouteTargets;
+      subscriptions: SubscriptionTargets;
+      sync: SubscriptionSync;
+      replays: ReplayJobs;
       sender: Sender;
     },
   ) {}
@@ -102,19 +116,81 @@ export class Gateway {
     await provision(await jetstreamManager(nc), config);
     const js = jetstream(nc);
 
+    const jsm = await jetstreamManager(nc);
     const deadLetter = new DeadLetterPublisher(js, config.nats.deadLetter.subjectPrefix);
+    const publisher = new EventPublisher(js, ingestPrefix(config.nats.stream.subjects));
     const validateData = (event: CloudEvent) => schemas.validate(event);
-    const admitter = new Admitter({ js, config, router: Router.of(new RouteTable(config.routes)), store, metrics });
+
+    // subscriptions: one reload feeds both the routing index and the delivery targets
+    const index = new SubscriptionIndex(logger);
+    const subscriptions = new SubscriptionTargets({ store, plugins, config, logger });
+    const sync = new SubscriptionSync(nc, store, logger);
+    sync.onReload((subs) => {
+      index.load(subs);
+      subscriptions.load(subs);
+    });
+    await sync.start();
+
+    const admitter = new Admitter({ js, config, router: Router.of(new RouteTable(config.routes), index), store, metrics });
     const ingest = new IngestConsumer({ js, config, validateData, admitter, deadLetter, metrics, logger });
     const sender = new Sender({
       guard: new SsrfGuard(config.delivery.ssrf.allow),
       httpsOnly: config.delivery.ssrf.httpsOnly,
       maxResponseBytes: config.delivery.maxResponseBytes,
     });
-    const worker = new DeliveryWorker({ js, config, targets: routes, sender, store, deadLetter, metrics, logger });
-    const publisher = new EventPublisher(js, ingestPrefix(config.nats.stream.subjects));
+    const worker = new DeliveryWorker({
+      js,
+      config,
+      targets: targetsOf(routes, subscriptions),
+      sender,
+      store,
+      deadLetter,
+      metrics,
+      logger,
+      emit: (event) => publisher.publish(event),
+      async disable(tenantId, id, reason, error) {
+        const sub = await store.subscriptions.update(tenantId, id, { state: 'disabled', disabledReason: `${reason}: ${error.message}` });
+        await sync.changed(tenantId, id);
+        await publisher.publish(subscriptionDisabledEvent({ subscriptionId: id, tenantId, sink: sub.sink, reason, error }));
+        logger.warn({ subscription: id, tenant: tenantId, reason }, 'subscription disabled');
+      },
+    });
+    const redeliverer = new Redeliverer({ js, jsm, config });
+    const replays = new ReplayJobs({ js, jsm, config, admitter, logger });
+    await replays.start();
 
-    const gw = new Gateway(config, logger, metrics, store, nc, js, publisher, { local, ingest, worker, routes, sender });
+    const api: ApiContext = {
+      config,
+      store,
+      schemas,
+      plugins,
+      logger,
+      metrics,
+      adminKeyHash: config.api.adminKey ? hashApiKey(config.api.adminKey) : undefined,
+      subscriptionChanged: (tenantId, id) => sync.changed(tenantId, id),
+      async testDelivery(sub, event) {
+        const { delivery } = await store.deliveries.createIfAbsent({
+          eventId: event.id,
+          eventSource: event.source,
+          eventType: event.type,
+          subscriptionId: sub.id,
+          tenantId: sub.tenantId,
+        });
+        const target = await subscriptions.targetFor(sub);
+        const task = { v: 1 as const, deliveryId: delivery.id, target: { kind: 'subscription' as const, id: sub.id, tenantId: sub.tenantId }, trigger: 'manual' as const, event, ingestedAt: Date.now() };
+        const executed = await worker.deliverNow(task, target);
+        if (!executed.attempt) {
+          const reason = executed.outcome.kind === 'dropped' ? executed.outcome.reason : 'nothing was sent';
+          throw new ApiError(422, ErrorCodes.API_BAD_REQUEST, `the test event was not sent: ${reason}`);
+        }
+        return executed.attempt;
+      },
+      redeliver: (delivery) => redeliverer.redeliver(delivery),
+      startReplay: (sub, request) => replays.begin(sub, request),
+      getReplay: (tenantId, id) => replays.get(tenantId, id),
+    };
+
+    const gw = new Gateway(config, logger, metrics, store, nc, js, publisher, { local, ingest, worker, routes, subscriptions, sync, replays, sender });
     await ingest.start();
     await worker.start();
 
@@ -130,6 +206,7 @@ export class Gateway {
           },
           metrics.registry,
         ),
+        v1Router(api),
         eventsRouter({
           maxRequestBytes: config.http.maxRequestBytes,
           maxEventBytes: config.events.maxBytes,
@@ -154,14 +231,17 @@ export class Gateway {
   }
 
   async #stop(): Promise<void> {
-    const { local, ingest, worker, routes, sender } = this.parts;
+    const { local, ingest, worker, routes, subscriptions, sync, replays, sender } = this.parts;
     this.logger.info('gateway stopping');
     const closed = this.#server ? new Promise((r) => this.#server!.close(r)) : Promise.resolve();
     this.#server?.closeIdleConnections();
     await ingest.stop();
+    await replays.stop();
     await worker.stop();
+    await sync.stop();
     await closed;
     await routes.close();
+    await subscriptions.close();
     await sender.close();
     await this.store.close();
     await this.nc.drain().catch(() => {});

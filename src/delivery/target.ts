@@ -26,3 +26,8 @@ export interface TargetResolver {
   /** undefined when the target no longer exists (route removed, subscription deleted) */
   resolve(target: TaskTarget): Promise<ResolvedTarget | undefined>;
 }
+
+/** Routes and subscriptions behind one resolver. */
+export function targetsOf(routes: TargetResolver, subscriptions: TargetResolver): TargetResolver {
+  return { resolve: (t) => (t.kind === 'route' ? routes.resolve(t) : subscriptions.resolve(t)) };
+}

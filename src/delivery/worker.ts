@@ -1,11 +1,11 @@
 // Delivery workers: pull tasks from the deliveries stream, render them through the target's pipeline
-// (transform → format → sign), POST, log the attempt, and settle the JetStream message: ack on success or
-// final failure (after the dead letter is durable), nak with the retry delay otherwise. Retry timing lives
-// in JetStream, so a restart loses no scheduled retry.
+// (transform → format → sign), POST, record the outcome and the attempt, and settle the JetStream message:
+// ack on success or final failure (after the dead letter is durable), nak with the retry delay otherwise.
+// Retry timing lives in JetStream, so a restart loses no scheduled retry.
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { encodeHttp } from '../cloudevents/http.js';
 import type { CloudEvent } from '../cloudevents/event.js';
-import type { GatewayConfig } from '../config/types.js';
+import type { GatewayConfig, RetryPolicy } from '../config/types.js';
 import { ErrorCodes, GatewayError } from '../errors.js';
 import { Semaphore } from '../ingest/semaphore.js';
 import type { DeadLetterPublisher } from '../nats/deadletter.js';
@@ -16,6 +16,7 @@ import type { OutgoingMessage } from '../pipeline/types.js';
 import { signStandardWebhook } from '../signing/mod.js';
 import type { Attempt, Store } from '../store/types.js';
 import { maskHeaders } from './mask.js';
+import { deliveryFailedEvent, isOperational, type DisableReason } from './operational.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
 import type { ResolvedTarget, TargetResolver } from './target.js';
@@ -23,6 +24,8 @@ import { decodeTask, type DeliveryTask } from './task.js';
 
 /** Back-off for a task that could not be settled because the store or NATS failed. */
 const INFRA_RETRY_MS = 2000;
+/** A manual redelivery is one attempt: its failure is final, not the start of a new schedule. */
+const ONE_ATTEMPT: RetryPolicy = { scheduleMs: [0], jitter: 0 };
 
 export interface WorkerDeps {
   js: JetStreamClient;
@@ -33,6 +36,16 @@ export interface WorkerDeps {
   deadLetter: DeadLetterPublisher;
   metrics: Metrics;
   logger: Logger;
+  /** publishes an operational event into the ingest stream */
+  emit(event: CloudEvent): Promise<unknown>;
+  /** disables a subscription (410 Gone, …) and tells every instance */
+  disable(tenantId: string, subscriptionId: string, reason: DisableReason, error: GatewayError): Promise<void>;
+}
+
+/** What one attempt did. */
+export interface Executed {
+  outcome: Outcome | { kind: 'dropped'; reason: string };
+  attempt?: Attempt;
 }
 
 export class DeliveryWorker {
@@ -58,12 +71,19 @@ export class DeliveryWorker {
     await this.deps.store.attempts.flush().catch((err) => this.deps.logger.error({ err }, 'attempt log flush failed at stop'));
   }
 
+  /** One attempt now, outside the queue (the API's test send); its failure is final and nothing is re-queued. */
+  async deliverNow(task: DeliveryTask, target: ResolvedTarget): Promise<Executed> {
+    const executed = await this.#execute(task, target, 1, ONE_ATTEMPT);
+    await this.#consequences(task, target, executed);
+    return executed;
+  }
+
   async #run(messages: ConsumerMessages): Promise<void> {
     for await (const m of messages) {
       await this.#slots.acquire();
       void this.#handle(m)
         .catch((err) => {
-          this.deps.logger.error({ err, seq: m.seq }, 'delivery failed unexpectedly; retrying');
+          this.deps.logger.warn({ err, seq: m.seq }, `cannot settle delivery task, retrying in ${INFRA_RETRY_MS} ms`);
           m.nak(INFRA_RETRY_MS);
         })
         .finally(() => this.#slots.release());
@@ -71,53 +91,65 @@ export class DeliveryWorker {
   }
 
   async #handle(m: JsMsg): Promise<void> {
+    const { store, metrics } = this.deps;
     let task: DeliveryTask;
     try {
       task = decodeTask(m.data);
     } catch (err) {
       const error = new GatewayError(ErrorCodes.EVENT_MALFORMED, `not a delivery task: ${(err as Error).message}`);
-      await this.deps.deadLetter.publish({ stage: 'delivery', error, body: m.data, origin: `deliveries:${m.seq}` });
+      await this.deps.deadLetter.publish({ stage: 'delivery', error, body: m.data, origin: `${this.deps.config.nats.deliveries.name}:${m.seq}` });
       m.term();
+      return;
+    }
+    // a task published twice (crash before the ingest ack) finds its delivery already settled
+    const delivery = await store.deliveries.get(undefined, task.deliveryId);
+    if (delivery && delivery.state !== 'pending' && task.trigger === 'auto') {
+      m.ack();
+      metrics.deliveryAttempts.inc({ outcome: 'duplicate' });
       return;
     }
     const target = await this.deps.targets.resolve(task.target);
     if (!target) {
-      await this.deps.store.deliveries.recordAttempt(task.deliveryId, {
-        state: 'dropped',
-        nextAttemptAt: null,
-        lastError: { code: ErrorCodes.STORE_NOT_FOUND, message: 'the target no longer exists' },
-      });
-      m.ack();
-      this.deps.metrics.deliveryAttempts.inc({ outcome: 'dropped' });
-      return;
-    }
-    await this.#attempt(m, task, target, m.info.deliveryCount);
-  }
-
-  async #attempt(m: JsMsg, task: DeliveryTask, target: ResolvedTarget, attempt: number): Promise<void> {
-    const { metrics, logger, store, sender } = this.deps;
-    const startedAt = new Date();
-    const ctx = { owner: target.owner, deliveryId: task.deliveryId, attempt, keys: target.keys, logger };
-    const rendered = await target.pipeline.run(task.event, ctx, (e: CloudEvent) => defaultFormat(e, target.contentMode));
-    if (rendered.kind === 'drop') {
       await store.deliveries.recordAttempt(task.deliveryId, {
         state: 'dropped',
         nextAttemptAt: null,
-        lastError: { code: 'CEG_DROPPED', message: `dropped by ${rendered.step ?? 'pipeline'}: ${rendered.reason}` },
+        lastError: { code: ErrorCodes.STORE_NOT_FOUND, message: 'the target no longer exists or is not active' },
       });
       m.ack();
-      metrics.pipelineDrops.inc({ step: rendered.step ?? 'pipeline' });
       metrics.deliveryAttempts.inc({ outcome: 'dropped' });
       return;
+    }
+    const policy = task.trigger === 'manual' ? ONE_ATTEMPT : target.retry;
+    const executed = await this.#execute(task, target, m.info.deliveryCount, policy);
+    await this.#settle(m, task, target, executed);
+  }
+
+  /**
+   * Renders, sends and records one attempt. `n` is the attempt's place in the retry schedule (JetStream's
+   * delivery count of the task), which picks the next delay.
+   */
+  async #execute(task: DeliveryTask, target: ResolvedTarget, n: number, policy: RetryPolicy): Promise<Executed> {
+    const { metrics, logger, store, sender } = this.deps;
+    const startedAt = new Date();
+    const ctx = { owner: target.owner, deliveryId: task.deliveryId, attempt: n, keys: target.keys, logger };
+    const rendered = await target.pipeline.run(task.event, ctx, (e: CloudEvent) => encodeHttp(e, target.contentMode));
+    if (rendered.kind === 'drop') {
+      const reason = `dropped by ${rendered.step ?? 'pipeline'}: ${rendered.reason}`;
+      await store.deliveries.recordAttempt(task.deliveryId, {
+        state: 'dropped',
+        nextAttemptAt: null,
+        lastError: { code: 'CEG_DROPPED', message: reason },
+      });
+      metrics.pipelineDrops.inc({ step: rendered.step ?? 'pipeline' });
+      return { outcome: { kind: 'dropped', reason } };
     }
     let message: OutgoingMessage | undefined;
     let result: SendResult | undefined;
     let outcome: Outcome;
     if (rendered.kind === 'fail') {
-      outcome = fromError(rendered.error, attempt, target.retry);
+      outcome = fromError(rendered.error, n, policy);
     } else {
-      message = rendered.value;
-      message = { body: message.body, headers: { ...target.headers, ...message.headers } };
+      message = { body: rendered.value.body, headers: { ...target.headers, ...rendered.value.headers } };
       // Standard Webhooks by default; a pipeline with its own sign step chooses another scheme
       if (target.keys.length && !target.pipeline.steps.some((s) => s.stage === 'sign')) {
         const signed = signStandardWebhook({ id: task.deliveryId, body: message.body, secrets: target.keys.map((k) => k.secret) });
@@ -126,9 +158,9 @@ export class DeliveryWorker {
       metrics.inFlight.inc();
       try {
         result = await sender.send({ url: target.url, method: target.method, message, timeoutMs: target.timeoutMs });
-        outcome = fromResponse(result, attempt, target.retry);
+        outcome = fromResponse(result, n, policy);
       } catch (err) {
-        outcome = fromError(err, attempt, target.retry);
+        outcome = fromError(err, n, policy);
       } finally {
         metrics.inFlight.dec();
       }
@@ -136,26 +168,50 @@ export class DeliveryWorker {
     const finishedAt = new Date();
     const nextAttemptAt = outcome.kind === 'retry' ? new Date(finishedAt.getTime() + outcome.delayMs) : undefined;
     const error = outcome.kind === 'success' ? undefined : outcome.error;
-    store.attempts.append(attemptRecord(task, target, attempt, message, result, error, startedAt, finishedAt, nextAttemptAt));
-    if (result) metrics.deliveryDuration.observe(result.durationMs / 1000);
-
-    const state = outcome.kind === 'success' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed';
-    await store.deliveries.recordAttempt(task.deliveryId, {
-      state,
+    const delivery = await store.deliveries.recordAttempt(task.deliveryId, {
+      state: outcome.kind === 'success' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed',
       at: finishedAt,
       nextAttemptAt: nextAttemptAt ?? null,
       lastError: error ? { code: error.code, message: error.message, ...(result ? { status: result.status } : {}) } : null,
     });
+    if (result) metrics.deliveryDuration.observe(result.durationMs / 1000);
+    const attempt = store.attempts.append({
+      deliveryId: task.deliveryId,
+      tenantId: target.tenantId,
+      subscriptionId: target.subscriptionId,
+      routeId: target.routeId,
+      eventId: task.event.id,
+      eventType: task.event.type,
+      attempt: delivery.attempts,
+      trigger: task.trigger,
+      request: { url: target.url, method: target.method, headers: maskHeaders(message?.headers ?? {}) },
+      response: result ? { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } : undefined,
+      error: error ? { code: error.code, message: error.message } : undefined,
+      durationMs: Math.round(result?.durationMs ?? finishedAt.getTime() - startedAt.getTime()),
+      startedAt,
+      finishedAt,
+      nextAttemptAt,
+    });
+    return { outcome, attempt };
+  }
+
+  async #settle(m: JsMsg, task: DeliveryTask, target: ResolvedTarget, executed: Executed): Promise<void> {
+    const { metrics, logger, config } = this.deps;
+    const { outcome, attempt } = executed;
     switch (outcome.kind) {
+      case 'dropped':
+        m.ack();
+        metrics.deliveryAttempts.inc({ outcome: 'dropped' });
+        return;
       case 'success':
         m.ack();
         metrics.deliveryAttempts.inc({ outcome: 'success' });
-        metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
+        if (task.trigger === 'auto') metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
         return;
       case 'retry':
         m.nak(outcome.delayMs);
         metrics.deliveryAttempts.inc({ outcome: 'retry' });
-        logger.debug({ delivery: task.deliveryId, attempt, delayMs: outcome.delayMs, code: outcome.error.code }, 'delivery will be retried');
+        logger.debug({ delivery: task.deliveryId, attempt: attempt?.attempt, delayMs: outcome.delayMs, code: outcome.error.code }, 'delivery will be retried');
         return;
       case 'failed':
         await this.deps.deadLetter.publish({
@@ -163,49 +219,40 @@ export class DeliveryWorker {
           type: task.event.type,
           error: outcome.error,
           body: m.data,
-          origin: `${this.deps.config.nats.deliveries.name}:${m.seq}`,
+          origin: `${config.nats.deliveries.name}:${m.seq}`,
           target: target.routeId ?? target.subscriptionId,
-          attempts: attempt,
-          msgId: `delivery-${task.deliveryId}`,
+          attempts: attempt?.attempt,
+          msgId: `delivery-${task.deliveryId}-${attempt?.attempt ?? 0}`,
         });
         m.term();
         metrics.deliveryAttempts.inc({ outcome: 'failed' });
-        logger.warn({ delivery: task.deliveryId, attempt, code: outcome.error.code, err: outcome.error.message }, 'delivery failed for good');
+        logger.warn({ delivery: task.deliveryId, attempt: attempt?.attempt, code: outcome.error.code, err: outcome.error.message }, 'delivery failed for good');
+        await this.#consequences(task, target, executed);
+    }
+  }
+
+  /** What a final failure means beyond this delivery: operational events, and a gone endpoint disabled. */
+  async #consequences(task: DeliveryTask, target: ResolvedTarget, executed: Executed): Promise<void> {
+    const { outcome, attempt } = executed;
+    if (outcome.kind !== 'failed' || !target.subscriptionId || !target.tenantId) return;
+    try {
+      if (!isOperational(task.event.type)) {
+        await this.deps.emit(
+          deliveryFailedEvent({
+            deliveryId: task.deliveryId,
+            subscriptionId: target.subscriptionId,
+            tenantId: target.tenantId,
+            event: task.event,
+            sink: target.url,
+            attempt: attempt?.attempt ?? 1,
+            error: outcome.error,
+          }),
+        );
+      }
+      if (outcome.gone) await this.deps.disable(target.tenantId, target.subscriptionId, 'endpoint_gone', outcome.error);
+    } catch (err) {
+      // the delivery itself is settled; a lost operational event must not re-run it
+      this.deps.logger.error({ err, delivery: task.deliveryId }, 'cannot publish the consequences of a failed delivery');
     }
   }
 }
-
-function defaultFormat(event: CloudEvent, mode: 'binary' | 'structured'): OutgoingMessage {
-  return encodeHttp(event, mode);
-}
-
-function attemptRecord(
-  task: DeliveryTask,
-  target: ResolvedTarget,
-  attempt: number,
-  message: OutgoingMessage | undefined,
-  result: SendResult | undefined,
-  error: GatewayError | undefined,
-  startedAt: Date,
-  finishedAt: Date,
-  nextAttemptAt: Date | undefined,
-): Omit<Attempt, 'id'> {
-  return {
-    deliveryId: task.deliveryId,
-    tenantId: target.tenantId,
-    subscriptionId: target.subscriptionId,
-    routeId: target.routeId,
-    eventId: task.event.id,
-    eventType: task.event.type,
-    attempt,
-    trigger: task.trigger,
-    request: { url: target.url, method: target.method, headers: maskHeaders(message?.headers ?? {}) },
-    response: result ? { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } : undefined,
-    error: error ? { code: error.code, message: error.message } : undefined,
-    durationMs: Math.round(result?.durationMs ?? finishedAt.getTime() - startedAt.getTime()),
-    startedAt,
-    finishedAt,
-    nextAttemptAt,
-  };
-}
-

@@ -9,7 +9,7 @@ import { deliverySubject } from '../nats/subjects.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Router } from '../routing/router.js';
 import { routeTargetKey, subscriptionTargetKey, type Target } from '../routing/targets.js';
-import type { Store } from '../store/types.js';
+import type { AttemptTrigger, DeliveryState, Store } from '../store/types.js';
 
 export interface Admission {
   tasks: DeliveryTask[];
@@ -28,35 +28,53 @@ export class Admitter {
     },
   ) {}
 
-  /** Stores a delivery per target; tasks for those not yet finished. */
-  async admit(event: CloudEvent, ingestedAt: number): Promise<Admission> {
+  /** Stores a delivery per matching target; tasks for those not yet finished. */
+  async admit(event: CloudEvent, ingestedAt: number, eventSeq?: number): Promise<Admission> {
     const targets = this.deps.router.match(event);
-    const results = await Promise.all(
+    const planned = await this.plan(event, targets, { ingestedAt, eventSeq, trigger: 'auto' });
+    // a pending delivery may have lost its task in a crash: it is planned again and the msg id dedupes
+    const tasks = planned.filter((p) => p.created || p.state === 'pending').map((p) => p.task);
+    return { tasks, duplicate: targets.length > 0 && tasks.length === 0 };
+  }
+
+  /** The delivery (found or created) and its task for each target. */
+  async plan(
+    event: CloudEvent,
+    targets: Target[],
+    opts: { ingestedAt: number; eventSeq?: number; trigger: AttemptTrigger },
+  ): Promise<Array<{ task: DeliveryTask; created: boolean; state: DeliveryState }>> {
+    return Promise.all(
       targets.map(async (target) => {
         const { delivery, created } = await this.deps.store.deliveries.createIfAbsent({
           eventId: event.id,
           eventSource: event.source,
           eventType: event.type,
+          eventSeq: opts.eventSeq,
           ...(target.kind === 'route'
             ? { routeId: target.key }
             : { subscriptionId: target.subscriptionId, tenantId: target.tenantId }),
         });
-        // a pending delivery may have lost its task in a crash: publish again, the msg id dedupes
-        if (!created && delivery.state !== 'pending') return undefined;
-        const task: DeliveryTask = { v: 1, deliveryId: delivery.id, target: taskTarget(target), trigger: 'auto', event, ingestedAt };
-        return task;
+        const task: DeliveryTask = {
+          v: 1,
+          deliveryId: delivery.id,
+          target: taskTarget(target),
+          trigger: opts.trigger,
+          event,
+          ingestedAt: opts.ingestedAt,
+        };
+        return { task, created, state: delivery.state };
       }),
     );
-    const tasks = results.filter((t): t is DeliveryTask => t !== undefined);
-    return { tasks, duplicate: targets.length > 0 && tasks.length === 0 };
   }
 
   /** Publishes the tasks; call in stream order (the publishes go out in call order). */
-  enqueue(tasks: DeliveryTask[]): Promise<unknown>[] {
+  enqueue(tasks: DeliveryTask[], msgIdPrefix = ''): Promise<unknown>[] {
     const prefix = this.deps.config.nats.deliveries.subjectPrefix;
     return tasks.map((task) => {
       this.deps.metrics.tasksEnqueued.inc({ kind: task.target.kind });
-      return this.deps.js.publish(deliverySubject(prefix, targetKey(task.target)), encodeTask(task), { msgID: task.deliveryId });
+      return this.deps.js.publish(deliverySubject(prefix, targetKey(task.target)), encodeTask(task), {
+        msgID: msgIdPrefix + task.deliveryId,
+      });
     });
   }
 }

@@ -78,7 +78,7 @@ export class IngestConsumer {
     }
     const ingestedAt = m.info.timestampNanos ? Math.floor(m.info.timestampNanos / 1e6) : Date.now();
     try {
-      const admission = await admitter.admit(event, ingestedAt);
+      const admission = await admitter.admit(event, ingestedAt, m.seq);
       await turn.wait;
       const published = admitter.enqueue(admission.tasks);
       turn.done();

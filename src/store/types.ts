@@ -149,6 +149,8 @@ export interface Delivery {
   eventId: string;
   eventSource: string;
   eventType: string;
+  /** the event's sequence in the ingest stream, so redelivery and replay can read it back */
+  eventSeq?: number;
   state: DeliveryState;
   attempts: number;
   createdAt: Date;
@@ -159,7 +161,7 @@ export interface Delivery {
 }
 
 /** exactly one of subscriptionId / routeId */
-export type NewDelivery = Pick<Delivery, 'tenantId' | 'subscriptionId' | 'routeId' | 'eventId' | 'eventSource' | 'eventType'> & {
+export type NewDelivery = Pick<Delivery, 'tenantId' | 'subscriptionId' | 'routeId' | 'eventId' | 'eventSource' | 'eventType' | 'eventSeq'> & {
   state?: DeliveryState;
   nextAttemptAt?: Date;
 };

@@ -16,6 +16,7 @@ interface Row {
   eventId: string;
   eventSource: string;
   eventType: string;
+  eventSeq: number | null;
   state: DeliveryState;
   attempts: number;
   createdAt: number;
@@ -26,7 +27,7 @@ interface Row {
 }
 
 const COLUMNS = `id, tenant_id AS tenantId, subscription_id AS subscriptionId, route_id AS routeId,
-  event_id AS eventId, event_source AS eventSource, event_type AS eventType, state, attempts,
+  event_id AS eventId, event_source AS eventSource, event_type AS eventType, event_seq AS eventSeq, state, attempts,
   created_at AS createdAt, updated_at AS updatedAt, last_attempt_at AS lastAttemptAt,
   next_attempt_at AS nextAttemptAt, last_error AS lastError`;
 
@@ -56,9 +57,9 @@ interface ListParams {
 export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRepo {
   const insert = db.prepare(
     `INSERT INTO deliveries (id, tenant_id, subscription_id, route_id, target, event_id, event_source, event_type,
-       state, attempts, created_at, updated_at, next_attempt_at)
+       event_seq, state, attempts, created_at, updated_at, next_attempt_at)
      VALUES (@id, @tenantId, @subscriptionId, @routeId, @target, @eventId, @eventSource, @eventType,
-       @state, 0, @now, @now, @nextAttemptAt)
+       @eventSeq, @state, 0, @now, @now, @nextAttemptAt)
      ON CONFLICT (event_source, event_id, target) DO NOTHING`,
   );
   const byKey = db.prepare<[string, string, string], Row>(
@@ -100,6 +101,7 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
           eventId: input.eventId,
           eventSource: input.eventSource,
           eventType: input.eventType,
+          eventSeq: input.eventSeq ?? null,
           state: input.state ?? 'pending',
           now: now.getTime(),
           nextAttemptAt: input.nextAttemptAt?.getTime() ?? null,

@@ -45,6 +45,7 @@ const MIGRATIONS: string[] = [
     event_id TEXT NOT NULL,
     event_source TEXT NOT NULL,
     event_type TEXT NOT NULL,
+    event_seq INTEGER,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL,
     created_at INTEGER NOT NULL,

@@ -42,6 +42,7 @@ export interface DeliveryDoc {
   eventId: string;
   eventSource: string;
   eventType: string;
+  eventSeq?: number;
   state: DeliveryState;
   attempts: number;
   createdAt: Date;

@@ -1,0 +1,125 @@
+// Subscription targets for the delivery worker. Active subscriptions arrive with every routing reload;
+// each one's pipeline is compiled once per revision. The subscription's content mode and signing scheme
+// become pipeline steps (webhook-envelope, sign), so one runner does the work for routes and subscriptions.
+import { toMs } from '../config/duration.js';
+import type { GatewayConfig, RetryPolicy } from '../config/types.js';
+import type { Logger } from '../observe/logger.js';
+import { compilePipeline, type PluginRegistry } from '../pipeline/mod.js';
+import type { SigningKey, StepSpec } from '../pipeline/types.js';
+import type { Store, Subscription } from '../store/types.js';
+import type { ResolvedTarget, TargetResolver } from './target.js';
+import type { TaskTarget } from './task.js';
+
+interface Compiled {
+  revision: number;
+  target: ResolvedTarget;
+}
+
+export class SubscriptionTargets implements TargetResolver {
+  #active = new Map<string, Subscription>();
+  readonly #compiled = new Map<string, Promise<Compiled>>();
+
+  constructor(
+    private readonly deps: { store: Store; plugins: PluginRegistry; config: GatewayConfig; logger: Logger },
+  ) {}
+
+  /** The active subscriptions, from a routing reload; compiled pipelines of changed ones are dropped. */
+  load(subs: Subscription[]): void {
+    this.#active = new Map(subs.map((s) => [s.id, s]));
+    for (const [id, compiled] of this.#compiled) {
+      const now = this.#active.get(id);
+      void compiled.then(
+        (c) => {
+          if (!now || now.revision !== c.revision) this.#evict(id, c);
+        },
+        () => this.#compiled.delete(id),
+      );
+    }
+  }
+
+  async resolve(target: TaskTarget): Promise<ResolvedTarget | undefined> {
+    if (target.kind !== 'subscription') return undefined;
+    // inactive (paused, disabled) or deleted subscriptions are absent from the active set: nothing to send
+    const sub = this.#active.get(target.id);
+    if (!sub || sub.tenantId !== target.tenantId) return undefined;
+    return this.targetFor(sub);
+  }
+
+  /** The compiled target of a subscription whatever its state (the API's test send uses it). */
+  async targetFor(sub: Subscription): Promise<ResolvedTarget> {
+    let compiled = this.#compiled.get(sub.id);
+    const existing = compiled && (await compiled.catch(() => undefined));
+    if (!compiled || !existing || existing.revision !== sub.revision) {
+      compiled = this.#compile(sub);
+      this.#compiled.set(sub.id, compiled);
+    }
+    return (await compiled).target;
+  }
+
+  async close(): Promise<void> {
+    const all = await Promise.allSettled([...this.#compiled.values()]);
+    this.#compiled.clear();
+    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.target.pipeline.close() : undefined)));
+  }
+
+  #evict(id: string, c: Compiled): void {
+    if (this.#compiled.get(id) === undefined) return;
+    this.#compiled.delete(id);
+    void c.target.pipeline.close();
+  }
+
+  async #compile(sub: Subscription): Promise<Compiled> {
+    const { config, plugins, logger } = this.deps;
+    const owner = { kind: 'subscription' as const, id: sub.id, tenantId: sub.tenantId };
+    const pipeline = await compilePipeline(subscriptionSteps(sub), {
+      owner,
+      where: '/pipeline',
+      registry: plugins,
+      defaultTimeoutMs: config.plugins.timeoutMs,
+      logger,
+      rootDir: config.rootDir,
+    });
+    const now = Date.now();
+    const keys: SigningKey[] = sub.secrets
+      .filter((s) => !s.expiresAt || s.expiresAt.getTime() > now)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((s) => ({ id: s.id, secret: s.secret }));
+    return {
+      revision: sub.revision,
+      target: {
+        owner,
+        url: sub.sink,
+        method: sub.protocolsettings?.method ?? 'POST',
+        headers: sub.protocolsettings?.headers ?? {},
+        contentMode: sub.contentMode === 'structured' ? 'structured' : 'binary',
+        keys,
+        pipeline,
+        retry: retryPolicy(sub.retry) ?? config.delivery.retry,
+        timeoutMs: config.delivery.timeoutMs,
+        subscriptionId: sub.id,
+        tenantId: sub.tenantId,
+      },
+    };
+  }
+}
+
+/** The subscription's own steps, then the format its content mode implies and the sign step its scheme needs. */
+export function subscriptionSteps(sub: Pick<Subscription, 'pipeline' | 'contentMode' | 'signing'>): StepSpec[] {
+  const steps: StepSpec[] = [...(sub.pipeline ?? [])];
+  if (sub.contentMode === 'webhook' && !steps.some((s) => s.use === 'webhook-envelope' || s.use === 'siem')) {
+    steps.push({ use: 'webhook-envelope' });
+  }
+  const scheme = sub.signing?.scheme;
+  // Standard Webhooks is what the worker signs with by default; other schemes are an explicit step
+  if (scheme && scheme !== 'standard-webhooks' && !steps.some((s) => s.use === 'sign')) {
+    steps.push({ use: 'sign', config: sub.signing });
+  }
+  return steps;
+}
+
+function retryPolicy(retry: object | undefined): RetryPolicy | undefined {
+  const r = retry as { schedule?: Array<number | string>; jitter?: number } | undefined;
+  if (!r?.schedule) return undefined;
+  return { scheduleMs: r.schedule.map(toMs), jitter: r.jitter ?? 0.2 };
+}
+
