@@ -15,6 +15,7 @@ import type { CloudEvent } from './cloudevents/event.js';
 import type { GatewayConfig } from './config/types.js';
 import { subscriptionDisabledEvent } from './delivery/operational.js';
 import { Redeliverer } from './delivery/redeliver.js';
+import { OrderedPartitions } from './delivery/ordered.js';
 import { ReplayJobs } from './delivery/replay.js';
 import { RouteTargets } from './delivery/routes.js';
 import { Sender } from './delivery/sender.js';
@@ -129,7 +130,6 @@ export class Gateway {
       index.load(subs);
       subscriptions.load(subs);
     });
-    await sync.start();
 
     const admitter = new Admitter({ js, config, router: Router.of(new RouteTable(config.routes), index), store, metrics });
     const ingest = new IngestConsumer({ js, config, validateData, admitter, deadLetter, metrics, logger });
@@ -148,13 +148,17 @@ export class Gateway {
       metrics,
       logger,
       emit: (event) => publisher.publish(event),
-      async disable(tenantId, id, reason, error) {
+      async disable(tenantId, id, reason, error, failures) {
         const sub = await store.subscriptions.update(tenantId, id, { state: 'disabled', disabledReason: `${reason}: ${error.message}` });
         await sync.changed(tenantId, id);
-        await publisher.publish(subscriptionDisabledEvent({ subscriptionId: id, tenantId, sink: sub.sink, reason, error }));
+        await publisher.publish(
+          subscriptionDisabledEvent({ subscriptionId: id, tenantId, sink: sub.sink, reason, error, consecutiveFailures: failures }),
+        );
         logger.warn({ subscription: id, tenant: tenantId, reason }, 'subscription disabled');
       },
     });
+    const ordered = new OrderedPartitions({ jsm, worker, config, logger });
+    sync.onReload((subs) => void ordered.sync(subs));
     const redeliverer = new Redeliverer({ js, jsm, config });
     const replays = new ReplayJobs({ js, jsm, config, admitter, logger });
     await replays.start();
@@ -191,8 +195,11 @@ export class Gateway {
     };
 
     const gw = new Gateway(config, logger, metrics, store, nc, js, publisher, { local, ingest, worker, routes, subscriptions, sync, replays, sender });
-    await ingest.start();
     await worker.start();
+    // subscriptions (and their ordered partitions) are loaded before the first event is routed
+    await sync.start();
+    await ordered.idle();
+    await ingest.start();
 
     const app = createApp(
       [

@@ -116,6 +116,9 @@ export function buildConfig(doc: unknown, opts: LoadOptions & { file?: string; r
       concurrency: raw.delivery.concurrency,
       retry: retry(raw.delivery.retry) ?? DEFAULT_RETRY,
       maxResponseBytes: raw.delivery.maxResponseBytes,
+      maxConcurrencyPerTarget: raw.delivery.maxConcurrencyPerTarget,
+      orderingPartitions: raw.delivery.orderingPartitions,
+      disableAfterMs: toMs(raw.delivery.disableAfter),
       ssrf: raw.delivery.ssrf,
     },
     api: {

@@ -198,6 +198,13 @@ export const configSchema = {
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 256 },
         retry: { ...retry, default: {} },
         maxResponseBytes: { type: 'integer', minimum: 0, default: 4096 },
+        // each target (route destination or subscription) gets at most this many requests in flight, so a
+        // slow endpoint cannot take the whole worker
+        maxConcurrencyPerTarget: { type: 'integer', minimum: 1, maximum: 10000, default: 32 },
+        // partitions of a subscription with an ordering key: one delivery at a time in each
+        orderingPartitions: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
+        // a subscription with no successful delivery for this long is disabled
+        disableAfter: { ...duration, default: '5d' },
         ssrf: {
           type: 'object',
           additionalProperties: false,

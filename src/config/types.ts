@@ -54,6 +54,9 @@ export interface GatewayConfig {
     concurrency: number;
     retry: RetryPolicy;
     maxResponseBytes: number;
+    maxConcurrencyPerTarget: number;
+    orderingPartitions: number;
+    disableAfterMs: number;
     ssrf: { allow: string[]; httpsOnly: boolean };
   };
   api: {

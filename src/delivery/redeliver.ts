@@ -2,11 +2,9 @@
 // `manual` task (one attempt, marked as such in the attempt log).
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { GatewayConfig } from '../config/types.js';
-import { targetKey } from '../ingest/admit.js';
-import { deliverySubject } from '../nats/subjects.js';
 import type { Delivery } from '../store/types.js';
 import { readEvent } from './source.js';
-import { encodeTask, type DeliveryTask, type TaskTarget } from './task.js';
+import { encodeTask, taskSubject, type DeliveryTask, type TaskTarget } from './task.js';
 
 export class Redeliverer {
   constructor(
@@ -17,7 +15,7 @@ export class Redeliverer {
     const { js, jsm, config } = this.deps;
     const event = await readEvent(jsm, config.nats.stream.name, delivery.eventSeq);
     const task: DeliveryTask = { v: 1, deliveryId: delivery.id, target: taskTargetOf(delivery), trigger: 'manual', event, ingestedAt: Date.now() };
-    await js.publish(deliverySubject(config.nats.deliveries.subjectPrefix, targetKey(task.target)), encodeTask(task));
+    await js.publish(taskSubject(config.nats.deliveries.subjectPrefix, task.target), encodeTask(task));
   }
 }
 

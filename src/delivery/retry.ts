@@ -14,8 +14,14 @@ export function nextDelay(policy: RetryPolicy, next: number, random = Math.rando
 
 /** Milliseconds from a Retry-After header (seconds or an HTTP date), clamped; undefined when absent or bad. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
+  const v = value?.trim();
+  if (!v) return undefined;
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  // all three HTTP-date forms open with a day name; without this test Date.parse reads "1.5" or "-5" as dates.
+  // The asctime form names no zone but means GMT, which Date.parse would otherwise take as local time.
+  else if (/^(mon|tue|wed|thu|fri|sat|sun)/i.test(v)) ms = Date.parse(/gmt$/i.test(v) ? v : `${v} GMT`) - now;
+  else return undefined;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }

@@ -34,6 +34,7 @@ export class RouteTargets implements TargetResolver {
           pipeline,
           retry: route.retry ?? config.delivery.retry,
           timeoutMs: d.timeoutMs ?? config.delivery.timeoutMs,
+          limits: { maxConcurrency: config.delivery.maxConcurrencyPerTarget },
           routeId: routeTargetKey(route.name, j),
         });
       });

@@ -75,7 +75,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+  // `stream: true` holds back a character the cap cut in half instead of turning it into U+FFFD
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max), { stream: true });
 }
 
 function classify(err: unknown, url: URL): DeliveryError {

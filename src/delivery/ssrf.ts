@@ -10,6 +10,10 @@ import { DeliveryError, ErrorCodes } from '../errors.js';
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
+// ipaddr.js calls every IPv6 address outside its named ranges `unicast`, including the rest of ::/8 (e.g.
+// the deprecated IPv4-compatible ::127.0.0.1); only 2000::/3 is allocated as global unicast.
+const GLOBAL_V6 = ipaddr.parseCIDR('2000::/3');
+
 export class SsrfGuard {
   readonly #allow: Array<[Addr, number]>;
 
@@ -26,7 +30,9 @@ export class SsrfGuard {
       if (net.kind() === addr.kind() && addr.match(net, bits)) return null;
     }
     const range = addr.range();
-    return range === 'unicast' ? null : `${ip} is a ${range} address`;
+    if (range !== 'unicast') return `${ip} is a ${range} address`;
+    if (addr.kind() === 'ipv6' && !addr.match(GLOBAL_V6)) return `${ip} is outside the global unicast range 2000::/3`;
+    return null;
   }
 
   assertHost(hostname: string): void {

@@ -7,6 +7,7 @@ import type { Logger } from '../observe/logger.js';
 import { compilePipeline, type PluginRegistry } from '../pipeline/mod.js';
 import type { SigningKey, StepSpec } from '../pipeline/types.js';
 import type { Store, Subscription } from '../store/types.js';
+import type { TargetLimits } from './budget.js';
 import type { ResolvedTarget, TargetResolver } from './target.js';
 import type { TaskTarget } from './task.js';
 
@@ -96,6 +97,7 @@ export class SubscriptionTargets implements TargetResolver {
         pipeline,
         retry: retryPolicy(sub.retry) ?? config.delivery.retry,
         timeoutMs: config.delivery.timeoutMs,
+        limits: limitsOf(sub.rateLimit, config.delivery.maxConcurrencyPerTarget),
         subscriptionId: sub.id,
         tenantId: sub.tenantId,
       },
@@ -123,3 +125,8 @@ function retryPolicy(retry: object | undefined): RetryPolicy | undefined {
   return { scheduleMs: r.schedule.map(toMs), jitter: r.jitter ?? 0.2 };
 }
 
+
+function limitsOf(rateLimit: object | undefined, maxConcurrency: number): TargetLimits {
+  const r = rateLimit as { perSecond?: number; burst?: number; maxConcurrency?: number } | undefined;
+  return { maxConcurrency: r?.maxConcurrency ?? maxConcurrency, perSecond: r?.perSecond, burst: r?.burst };
+}

@@ -3,6 +3,7 @@
 import type { RetryPolicy } from '../config/types.js';
 import type { CompiledPipeline } from '../pipeline/mod.js';
 import type { PipelineOwner, SigningKey } from '../pipeline/types.js';
+import type { TargetLimits } from './budget.js';
 import type { TaskTarget } from './task.js';
 
 export interface ResolvedTarget {
@@ -16,6 +17,7 @@ export interface ResolvedTarget {
   pipeline: CompiledPipeline;
   retry: RetryPolicy;
   timeoutMs: number;
+  limits: TargetLimits;
   /** as stored on the delivery */
   routeId?: string;
   subscriptionId?: string;

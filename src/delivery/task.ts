@@ -2,11 +2,14 @@
 // whole event so a worker needs nothing else from the ingest stream; its msg id is the delivery id, so
 // publishing it twice (a crash before the ingest ack) is deduplicated by JetStream.
 import type { CloudEvent } from '../cloudevents/event.js';
+import { deliverySubject } from '../nats/subjects.js';
+import { routeTargetKey, subscriptionTargetKey } from '../routing/targets.js';
 import type { AttemptTrigger } from '../store/types.js';
 
 export type TaskTarget =
   | { kind: 'route'; route: string; destination: number }
-  | { kind: 'subscription'; id: string; tenantId: string };
+  /** `partition` is set for subscriptions with an ordering key */
+  | { kind: 'subscription'; id: string; tenantId: string; partition?: number };
 
 export interface DeliveryTask {
   v: 1;
@@ -31,4 +34,13 @@ export function decodeTask(data: Uint8Array): DeliveryTask {
     throw new TypeError('not a delivery task (v1)');
   }
   return task;
+}
+
+export function targetKey(t: TaskTarget): string {
+  return t.kind === 'route' ? routeTargetKey(t.route, t.destination) : subscriptionTargetKey(t.id);
+}
+
+/** The deliveries-stream subject of a task: its partition's for ordered subscriptions. */
+export function taskSubject(prefix: string, t: TaskTarget): string {
+  return deliverySubject(prefix, targetKey(t), t.kind === 'subscription' ? t.partition : undefined);
 }

@@ -15,12 +15,13 @@ import type { Metrics } from '../observe/metrics.js';
 import type { OutgoingMessage } from '../pipeline/types.js';
 import { signStandardWebhook } from '../signing/mod.js';
 import type { Attempt, Store } from '../store/types.js';
+import { TargetBudgets } from './budget.js';
 import { maskHeaders } from './mask.js';
 import { deliveryFailedEvent, isOperational, type DisableReason } from './operational.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
 import type { ResolvedTarget, TargetResolver } from './target.js';
-import { decodeTask, type DeliveryTask } from './task.js';
+import { decodeTask, targetKey, type DeliveryTask } from './task.js';
 
 /** Back-off for a task that could not be settled because the store or NATS failed. */
 const INFRA_RETRY_MS = 2000;
@@ -39,7 +40,7 @@ export interface WorkerDeps {
   /** publishes an operational event into the ingest stream */
   emit(event: CloudEvent): Promise<unknown>;
   /** disables a subscription (410 Gone, …) and tells every instance */
-  disable(tenantId: string, subscriptionId: string, reason: DisableReason, error: GatewayError): Promise<void>;
+  disable(tenantId: string, subscriptionId: string, reason: DisableReason, error: GatewayError, failures?: number): Promise<void>;
 }
 
 /** What one attempt did. */
@@ -49,24 +50,38 @@ export interface Executed {
 }
 
 export class DeliveryWorker {
-  #messages?: ConsumerMessages;
-  #loop?: Promise<void>;
+  readonly #loops = new Map<string, { messages: ConsumerMessages; done: Promise<void> }>();
   readonly #slots: Semaphore;
+  readonly #budgets = new TargetBudgets();
 
   constructor(private readonly deps: WorkerDeps) {
     this.#slots = new Semaphore(deps.config.delivery.concurrency);
   }
 
-  async start(): Promise<void> {
-    const consumer = await this.deps.js.consumers.get(this.deps.config.nats.deliveries.name, DELIVER_CONSUMER);
-    this.#messages = await consumer.consume({ max_messages: Math.min(this.deps.config.delivery.concurrency, 256) });
-    this.#loop = this.#run(this.#messages);
+  /** Starts on the shared consumer of unordered tasks. */
+  start(): Promise<void> {
+    return this.attach(DELIVER_CONSUMER, Math.min(this.deps.config.delivery.concurrency, 256));
+  }
+
+  /** Pulls from one more durable consumer of the deliveries stream (an ordered partition pulls one at a time). */
+  async attach(consumerName: string, batch = 1): Promise<void> {
+    if (this.#loops.has(consumerName)) return;
+    const consumer = await this.deps.js.consumers.get(this.deps.config.nats.deliveries.name, consumerName);
+    const messages = await consumer.consume({ max_messages: batch });
+    this.#loops.set(consumerName, { messages, done: this.#run(messages) });
+  }
+
+  async detach(consumerName: string): Promise<void> {
+    const loop = this.#loops.get(consumerName);
+    if (!loop) return;
+    this.#loops.delete(consumerName);
+    loop.messages.stop();
+    await loop.done;
   }
 
   /** Stops pulling, lets in-flight requests finish, flushes the attempt log. */
   async stop(): Promise<void> {
-    this.#messages?.stop();
-    await this.#loop;
+    await Promise.all([...this.#loops.keys()].map((name) => this.detach(name)));
     await this.#slots.idle(this.deps.config.delivery.concurrency);
     await this.deps.store.attempts.flush().catch((err) => this.deps.logger.error({ err }, 'attempt log flush failed at stop'));
   }
@@ -119,9 +134,23 @@ export class DeliveryWorker {
       metrics.deliveryAttempts.inc({ outcome: 'dropped' });
       return;
     }
-    const policy = task.trigger === 'manual' ? ONE_ATTEMPT : target.retry;
-    const executed = await this.#execute(task, target, m.info.deliveryCount, policy);
-    await this.#settle(m, task, target, executed);
+    const key = targetKey(task.target);
+    const wait = this.#budgets.take(key, target.limits);
+    if (wait > 0) {
+      m.nak(wait);
+      metrics.deliveryAttempts.inc({ outcome: 'throttled' });
+      return;
+    }
+    try {
+      const policy = task.trigger === 'manual' ? ONE_ATTEMPT : target.retry;
+      // the schedule position counts real attempts (the store's count), not budget hand-backs; a replay
+      // task starts its own schedule
+      const n = task.trigger === 'auto' ? (delivery?.attempts ?? 0) + 1 : m.info.deliveryCount;
+      const executed = await this.#execute(task, target, n, policy);
+      await this.#settle(m, task, target, executed);
+    } finally {
+      this.#budgets.release(key);
+    }
   }
 
   /**
@@ -231,6 +260,19 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * The failed attempts of the disable window when none in it succeeded, for a subscription older than the
+   * window; 0 otherwise.
+   */
+  async #failingForTooLong(tenantId: string, subscriptionId: string): Promise<number> {
+    const { store, config } = this.deps;
+    const since = new Date(Date.now() - config.delivery.disableAfterMs);
+    const sub = await store.subscriptions.get(tenantId, subscriptionId);
+    if (!sub || sub.state !== 'active' || sub.createdAt > since) return 0;
+    const stats = await store.attempts.stats(tenantId, subscriptionId, since);
+    return stats.succeeded === 0 ? stats.failed : 0;
+  }
+
   /** What a final failure means beyond this delivery: operational events, and a gone endpoint disabled. */
   async #consequences(task: DeliveryTask, target: ResolvedTarget, executed: Executed): Promise<void> {
     const { outcome, attempt } = executed;
@@ -249,7 +291,12 @@ export class DeliveryWorker {
           }),
         );
       }
-      if (outcome.gone) await this.deps.disable(target.tenantId, target.subscriptionId, 'endpoint_gone', outcome.error);
+      if (outcome.gone) {
+        await this.deps.disable(target.tenantId, target.subscriptionId, 'endpoint_gone', outcome.error);
+      } else {
+        const failures = await this.#failingForTooLong(target.tenantId, target.subscriptionId);
+        if (failures) await this.deps.disable(target.tenantId, target.subscriptionId, 'consecutive_failures', outcome.error, failures);
+      }
     } catch (err) {
       // the delivery itself is settled; a lost operational event must not re-run it
       this.deps.logger.error({ err, delivery: task.deliveryId }, 'cannot publish the consequences of a failed delivery');

@@ -4,11 +4,11 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { CloudEvent } from '../cloudevents/event.js';
 import type { GatewayConfig } from '../config/types.js';
-import { encodeTask, type DeliveryTask, type TaskTarget } from '../delivery/task.js';
-import { deliverySubject } from '../nats/subjects.js';
+import { partitionOf } from '../delivery/partition.js';
+import { encodeTask, taskSubject, type DeliveryTask, type TaskTarget } from '../delivery/task.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Router } from '../routing/router.js';
-import { routeTargetKey, subscriptionTargetKey, type Target } from '../routing/targets.js';
+import type { Target } from '../routing/targets.js';
 import type { AttemptTrigger, DeliveryState, Store } from '../store/types.js';
 
 export interface Admission {
@@ -57,7 +57,7 @@ export class Admitter {
         const task: DeliveryTask = {
           v: 1,
           deliveryId: delivery.id,
-          target: taskTarget(target),
+          target: taskTarget(target, event, this.deps.config.delivery.orderingPartitions),
           trigger: opts.trigger,
           event,
           ingestedAt: opts.ingestedAt,
@@ -72,19 +72,19 @@ export class Admitter {
     const prefix = this.deps.config.nats.deliveries.subjectPrefix;
     return tasks.map((task) => {
       this.deps.metrics.tasksEnqueued.inc({ kind: task.target.kind });
-      return this.deps.js.publish(deliverySubject(prefix, targetKey(task.target)), encodeTask(task), {
+      return this.deps.js.publish(taskSubject(prefix, task.target), encodeTask(task), {
         msgID: msgIdPrefix + task.deliveryId,
       });
     });
   }
 }
 
-function taskTarget(t: Target): TaskTarget {
-  return t.kind === 'route'
-    ? { kind: 'route', route: t.route.name, destination: t.destinationIndex }
-    : { kind: 'subscription', id: t.subscriptionId, tenantId: t.tenantId };
-}
-
-export function targetKey(t: TaskTarget): string {
-  return t.kind === 'route' ? routeTargetKey(t.route, t.destination) : subscriptionTargetKey(t.id);
+function taskTarget(t: Target, event: CloudEvent, partitions: number): TaskTarget {
+  if (t.kind === 'route') return { kind: 'route', route: t.route.name, destination: t.destinationIndex };
+  return {
+    kind: 'subscription',
+    id: t.subscriptionId,
+    tenantId: t.tenantId,
+    ...(t.orderingKey ? { partition: partitionOf(event, t.orderingKey, partitions) } : {}),
+  };
 }

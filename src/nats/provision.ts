@@ -13,6 +13,7 @@ import {
 import { nanos } from '@nats-io/transport-node';
 import type { GatewayConfig } from '../config/types.js';
 import { ErrorCodes, GatewayError } from '../errors.js';
+import { unorderedFilter } from './subjects.js';
 
 export const DELIVER_CONSUMER = 'ceg-deliver';
 
@@ -56,7 +57,7 @@ export async function provision(jsm: JetStreamManager, cfg: GatewayConfig): Prom
     durable_name: DELIVER_CONSUMER,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: `${n.deliveries.subjectPrefix}.>`,
+    filter_subject: unorderedFilter(n.deliveries.subjectPrefix),
     // a delivery holds its message while it sends: the wait must outlast the longest request
     ack_wait: nanos(Math.max(30_000, cfg.delivery.timeoutMs * 3)),
     max_ack_pending: cfg.delivery.concurrency * 4,

@@ -17,8 +17,16 @@ export function ingestPrefix(subjects: string[]): string {
   return (subjects[0] ?? 'ce.>').replace(/\.[>*]$/, '');
 }
 
-export function deliverySubject(prefix: string, targetKey: string): string {
-  return `${prefix}.${token(targetKey)}`;
+/**
+ * Unordered tasks share `<prefix>.u.>` (one consumer, parallel); an ordered subscription's tasks go to
+ * `<prefix>.o.<target>.<partition>`, each partition with its own one-at-a-time consumer.
+ */
+export function deliverySubject(prefix: string, targetKey: string, partition?: number): string {
+  return partition === undefined ? `${prefix}.u.${token(targetKey)}` : `${prefix}.o.${token(targetKey)}.${partition}`;
+}
+
+export function unorderedFilter(prefix: string): string {
+  return `${prefix}.u.>`;
 }
 
 export function deadLetterSubject(prefix: string, stage: 'ingest' | 'delivery', type: string): string {

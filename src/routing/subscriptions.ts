@@ -50,7 +50,13 @@ export class SubscriptionIndex implements TargetSource {
         continue;
       }
       const entry: Entry = {
-        target: { kind: 'subscription', key: subscriptionTargetKey(sub.id), subscriptionId: sub.id, tenantId: sub.tenantId },
+        target: {
+          kind: 'subscription',
+          key: subscriptionTargetKey(sub.id),
+          subscriptionId: sub.id,
+          tenantId: sub.tenantId,
+          ...(sub.orderingKey ? { orderingKey: sub.orderingKey } : {}),
+        },
         source: sub.source,
         filter,
       };

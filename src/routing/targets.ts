@@ -4,7 +4,7 @@ import type { Destination, RouteConfig } from '../config/types.js';
 
 export type Target =
   | { kind: 'route'; key: string; route: RouteConfig; destinationIndex: number; destination: Destination }
-  | { kind: 'subscription'; key: string; subscriptionId: string; tenantId: string };
+  | { kind: 'subscription'; key: string; subscriptionId: string; tenantId: string; orderingKey?: string };
 
 export function routeTargetKey(route: string, index: number): string {
   return `r-${route}-${index}`;
