@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Router as ExpressRouter } from 'express';
 import { createApp } from './api/app.js';
 import type { ApiContext } from './api/context.js';
 import { eventsRouter } from './api/events.js';
@@ -51,6 +52,8 @@ export interface GatewayOptions {
 export class Gateway {
   #server?: Server;
   #stopping?: Promise<void>;
+  #v1 = ExpressRouter();
+  #events = ExpressRouter();
 
   private constructor(
     readonly config: GatewayConfig,
@@ -91,6 +94,56 @@ export class Gateway {
     const plugins = new PluginRegistry({ rootDir: config.rootDir });
     const routes = await RouteTargets.compile(config, plugins, logger);
 
+    // HTTP first: while the store or NATS are still being reached, /healthz answers and /readyz says why not
+    const live: { store?: Store; nc?: NatsConnection } = {};
+    const mounted = ExpressRouter();
+    let ready = false;
+    const app = createApp(
+      [
+        healthRouter(
+          {
+            nats: async () => {
+              if (!live.nc || live.nc.isClosed()) throw new Error('not connected');
+              await live.nc.flush();
+            },
+            store: async () => {
+              if (!live.store) throw new Error('not open yet');
+              await live.store.ping();
+            },
+          },
+          metrics.registry,
+        ),
+        ExpressRouter().use((_req, _res, next) =>
+          next(ready ? undefined : new ApiError(503, ErrorCodes.STORE_UNAVAILABLE, 'the gateway is starting; try again shortly')),
+        ),
+        mounted,
+      ],
+      logger,
+    );
+    const server = app.listen(config.http.port, config.http.host);
+    await once(server, 'listening');
+    try {
+      const gw = await Gateway.#boot(config, logger, metrics, schemas, plugins, routes, live);
+      gw.#server = server;
+      mounted.use(gw.#v1, gw.#events);
+      ready = true;
+      logger.info({ url: gw.url, routes: config.routes.length, nats: gw.nc.getServer() }, 'gateway started');
+      return gw;
+    } catch (err) {
+      await new Promise((r) => server.close(r));
+      throw err;
+    }
+  }
+
+  static async #boot(
+    config: GatewayConfig,
+    logger: Logger,
+    metrics: Metrics,
+    schemas: SchemaRegistry,
+    plugins: PluginRegistry,
+    routes: RouteTargets,
+    live: { store?: Store; nc?: NatsConnection },
+  ): Promise<Gateway> {
     const store = await openStore(
       {
         mongodb: config.storage.mongodb,
@@ -100,6 +153,7 @@ export class Gateway {
       },
       logger,
     );
+    live.store = store;
 
     let local: LocalServer | undefined;
     let servers = config.nats.servers;
@@ -114,6 +168,7 @@ export class Gateway {
       logger.info({ url: local.url }, 'started a local nats-server (no nats.servers configured)');
     }
     const nc = await connectNats(config.nats, servers, logger);
+    live.nc = nc;
     await provision(await jetstreamManager(nc), config);
     const js = jetstream(nc);
 
@@ -201,34 +256,21 @@ export class Gateway {
     await ordered.idle();
     await ingest.start();
 
-    const app = createApp(
-      [
-        healthRouter(
-          {
-            nats: async () => {
-              if (nc.isClosed()) throw new Error('NATS connection closed');
-              await nc.flush();
-            },
-            store: () => store.ping(),
-          },
-          metrics.registry,
-        ),
-        v1Router(api),
-        eventsRouter({
-          maxRequestBytes: config.http.maxRequestBytes,
-          maxEventBytes: config.events.maxBytes,
-          maxJsonDepth: config.events.maxJsonDepth,
-          validateData,
-          publisher,
-          metrics,
-        }),
-      ],
-      logger,
-    );
-    gw.#server = app.listen(config.http.port, config.http.host);
-    await once(gw.#server, 'listening');
-    logger.info({ url: gw.url, routes: config.routes.length, nats: servers }, 'gateway started');
+    gw.#v1 = v1Router(api);
+    gw.#events = eventsRouter({
+      maxRequestBytes: config.http.maxRequestBytes,
+      maxEventBytes: config.events.maxBytes,
+      maxJsonDepth: config.events.maxJsonDepth,
+      validateData,
+      publisher,
+      metrics,
+    });
     return gw;
+  }
+
+  /** For embedders that write subscriptions through `store`: routes them on every instance within a second. */
+  subscriptionChanged(tenantId: string, id: string): Promise<void> {
+    return this.parts.sync.changed(tenantId, id);
   }
 
   /** Graceful stop: stop taking work, finish what is in flight, flush logs, close connections. */
