@@ -5,6 +5,7 @@ import { isGatewayError } from '../errors.js';
 import { publishCommand } from './publish.js';
 import { schemasCommand } from './schemas.js';
 import { startCommand } from './start.js';
+import { subscriptionsCommand } from './subscriptions.js';
 import { validateCommand } from './validate.js';
 
 const program = new Command('ceg')
@@ -37,6 +38,7 @@ program
   .option('--http <url>', 'POST to this gateway URL (its /v1/events) instead of publishing to NATS')
   .option('--nats <url>', 'NATS server URL (default: nats.servers from the config, NATS_URL, or the local server)')
   .action(publishCommand);
+program.addCommand(subscriptionsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isGatewayError(err)) {
