@@ -3,20 +3,13 @@
 import type { StepSpec } from '../pipeline/types.js';
 import type { ContentMode, DeliveryState, SubscriptionState } from '../store/types.js';
 import { FILTERS_REF, schema } from './validation.js';
+import { durationSchema } from '../config/schema.js';
 
 export const SIGNING_SCHEMES = ['standard-webhooks', 'timestamped-hmac', 'hmac'] as const;
 export type SigningScheme = (typeof SIGNING_SCHEMES)[number];
 export const CONTENT_MODES: readonly ContentMode[] = ['binary', 'structured', 'webhook'];
 const SUBSCRIPTION_STATES: readonly SubscriptionState[] = ['active', 'paused', 'disabled'];
 const DELIVERY_STATES: readonly DeliveryState[] = ['pending', 'succeeded', 'failed', 'dropped'];
-
-const duration = {
-  description: 'milliseconds, or a number with a unit: ms, s, m, h, d',
-  anyOf: [
-    { type: 'integer', minimum: 0 },
-    { type: 'string', pattern: '^[0-9]+(ms|s|m|h|d)$' },
-  ],
-} as const;
 
 // RFC 9110 token; values without CR/LF so nothing can be smuggled into the outgoing request
 const headers = {
@@ -82,7 +75,7 @@ const subscriptionProperties = {
     additionalProperties: false,
     required: ['schedule'],
     properties: {
-      schedule: { type: 'array', minItems: 1, maxItems: 50, items: duration, description: 'delay before each attempt' },
+      schedule: { type: 'array', minItems: 1, maxItems: 50, items: durationSchema, description: 'delay before each attempt' },
       jitter: { type: 'number', minimum: 0, maximum: 1 },
     },
   },

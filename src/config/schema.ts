@@ -1,7 +1,8 @@
 // The JSON Schema of gateway.yaml: the single source of its shape, its defaults (ajv `useDefaults`) and
 // of the start-up error messages. Durations are numbers of milliseconds or strings like `30s`, `5m`, `7d`.
 
-const duration = {
+/** A duration: ms as an integer, or `<n><unit>`; read with `toMs`. Shared with the API's request schemas. */
+export const durationSchema = {
   anyOf: [
     { type: 'integer', minimum: 0 },
     { type: 'string', pattern: '^[0-9]+(ms|s|m|h|d)$' },
@@ -31,7 +32,7 @@ const retry = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    schedule: { type: 'array', minItems: 1, maxItems: 50, items: duration },
+    schedule: { type: 'array', minItems: 1, maxItems: 50, items: durationSchema },
     jitter: { type: 'number', minimum: 0, maximum: 1 },
   },
 } as const;
@@ -59,8 +60,8 @@ export const configSchema = {
           properties: {
             name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', default: 'CEG_EVENTS' },
             subjects: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, default: ['ce.>'] },
-            maxAge: { ...duration, default: '7d' },
-            duplicateWindow: { ...duration, default: '2m' },
+            maxAge: { ...durationSchema, default: '7d' },
+            duplicateWindow: { ...durationSchema, default: '2m' },
             replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1 },
             storage: { enum: ['file', 'memory'], default: 'file' },
           },
@@ -81,7 +82,7 @@ export const configSchema = {
           properties: {
             name: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', default: 'CEG_DLQ' },
             subjectPrefix: { type: 'string', pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$', default: 'ceg.dlq' },
-            maxAge: { ...duration, default: '30d' },
+            maxAge: { ...durationSchema, default: '30d' },
           },
         },
         consumer: {
@@ -90,7 +91,7 @@ export const configSchema = {
           default: {},
           properties: {
             durable: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', default: 'ceg-ingest' },
-            ackWait: { ...duration, default: '30s' },
+            ackWait: { ...durationSchema, default: '30s' },
             maxAckPending: { type: 'integer', minimum: 1, default: 1000 },
             batch: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
@@ -180,7 +181,7 @@ export const configSchema = {
                 headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
                 contentMode: { enum: ['binary', 'structured'], default: 'binary' },
                 secret: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/=]{32,}$' },
-                timeout: duration,
+                timeout: durationSchema,
               },
             },
           },
@@ -194,7 +195,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        timeout: { ...duration, default: '10s' },
+        timeout: { ...durationSchema, default: '10s' },
         concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: 256 },
         retry: { ...retry, default: {} },
         maxResponseBytes: { type: 'integer', minimum: 0, default: 4096 },
@@ -204,7 +205,7 @@ export const configSchema = {
         // partitions of a subscription with an ordering key: one delivery at a time in each
         orderingPartitions: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
         // a subscription with no successful delivery for this long is disabled
-        disableAfter: { ...duration, default: '5d' },
+        disableAfter: { ...durationSchema, default: '5d' },
         ssrf: {
           type: 'object',
           additionalProperties: false,
@@ -223,7 +224,7 @@ export const configSchema = {
       properties: {
         // the bootstrap admin key (tenants and their API keys); CEG_ADMIN_KEY is the usual source
         adminKey: { type: 'string', minLength: 24 },
-        secretGrace: { ...duration, default: '24h' },
+        secretGrace: { ...durationSchema, default: '24h' },
         maxPageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
         webhookHandshake: { type: 'boolean', default: false },
       },
