@@ -1,0 +1,86 @@
+// Two gateway processes on one NATS and one store: they split the ingest work, and a subscription created
+// or changed through either one is routed by both within a second.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { connect, headers as natsHeaders } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { request } from 'undici';
+import { api, tenantKey } from '../helpers/api.js';
+import { eventually, ROOT } from '../helpers/gateway.js';
+import { startNats } from '../helpers/nats.js';
+import { runCeg, writeConfig, type GatewayProcess } from '../helpers/process.js';
+import { startReceiver } from '../helpers/receiver.js';
+
+const ADMIN = 'scaleout-admin-key-0123456789abcdef';
+
+describe('two gateway processes', function () {
+  this.timeout(120_000);
+
+  it('route a subscription change on both instances within a second', async () => {
+    const nats = await startNats();
+    const receiver = await startReceiver();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
+    const config = writeConfig(dir, {
+      nats: { servers: [nats.url] },
+      http: { port: 0 },
+      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
+      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+      storage: { dataDir: path.join(dir, 'data') },
+    });
+    const procs: GatewayProcess[] = [];
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    const publish = async (type: string, id: string) => {
+      const h = natsHeaders();
+      h.set('content-type', 'application/cloudevents+json');
+      await js.publish(`ce.${type}`, new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id, source: 'urn:scale', type, data: {} })), { headers: h });
+    };
+    try {
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const a = await procs[0]!.ready;
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const b = await procs[1]!.ready;
+      expect(a).to.not.equal(b);
+      const { key } = await tenantKey(a, ADMIN, 'scale');
+
+      // created through A, then one second for B to follow
+      const created = await api(a, 'POST', '/v1/subscriptions', key, { sink: `${receiver.url}/s`, types: ['scale.one'] });
+      expect(created.status).to.equal(201);
+      await new Promise((r) => setTimeout(r, 1000));
+      const N = 40;
+      for (let i = 0; i < N; i++) await publish('scale.one', `one-${i}`);
+      // events not routed by a lagging instance would be acked unrouted and never arrive
+      await receiver.waitFor(N, 30_000);
+      const ids = new Set(receiver.received.map((r) => String(r.headers['ce-id'])));
+      for (let i = 0; i < N; i++) expect(ids.has(`one-${i}`)).to.equal(true);
+
+      // changed through B: the old type stops and the new one flows, on both
+      const patched = await api(b, 'PATCH', `/v1/subscriptions/${created.body.id}`, key, { types: ['scale.two'] });
+      expect(patched.status).to.equal(200);
+      await new Promise((r) => setTimeout(r, 1000));
+      receiver.received.length = 0;
+      for (let i = 0; i < N; i++) {
+        await publish('scale.one', `old-${i}`);
+        await publish('scale.two', `two-${i}`);
+      }
+      await eventually(() => (receiver.received.length >= N ? true : undefined), 30_000, 'scale.two deliveries');
+      await new Promise((r) => setTimeout(r, 500));
+      const types = receiver.received.map((r) => String(r.headers['ce-type']));
+      expect(types.filter((t) => t === 'scale.two')).to.have.length(N);
+      expect(types.filter((t) => t === 'scale.one')).to.have.length(0);
+      // both instances took a share of the work, so both followed the changes
+      for (const base of [a, b]) {
+        const text = await (await request(`${base}/metrics`)).body.text();
+        const m = /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text);
+        expect(Number(m?.[1] ?? 0), `${base} ingested`).to.be.greaterThan(0);
+      }
+    } finally {
+      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+      await nc.drain();
+      await receiver.close();
+      await nats.cleanup();
+    }
+  });
+});
