@@ -1,0 +1,70 @@
+// Starting the systems under test as child processes: the raw bridge, and `ceg start` with a gateway.yaml
+// written for the scenario (validation, routing, Standard Webhooks signing and the attempt log all on).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import yaml from 'js-yaml';
+import type { BridgeConfig } from './bridge.js';
+import { ROOT, startNode, type Child } from './child.js';
+import { bridgeTargets, EVENT_TYPE, gatewayRoutes, type Shape } from './workload.js';
+
+export type System =
+  | { kind: 'bridge' }
+  | {
+      kind: 'gateway';
+      /** the store behind deliveries and the attempt log; the embedded SQLite file unless a MongoDB is named */
+      mongodb?: { url: string; database: string };
+      /** steps every route runs */
+      pipeline?: unknown[];
+    };
+
+export interface Running extends Child {
+  /** where the publisher sends the workload */
+  subject: string;
+}
+
+export interface StartOptions {
+  natsUrl: string;
+  receiverUrl: string;
+  shape: Shape;
+  /** for config files and the embedded store */
+  dir: string;
+}
+
+export async function startSystem(system: System, opts: StartOptions): Promise<Running> {
+  return system.kind === 'bridge' ? startBridge(opts) : startGateway(system, opts);
+}
+
+async function startBridge(opts: StartOptions): Promise<Running> {
+  const config: BridgeConfig = {
+    natsUrl: opts.natsUrl,
+    stream: 'BRIDGE',
+    subject: 'bridge.>',
+    targets: bridgeTargets(opts.shape, opts.receiverUrl),
+    concurrency: 128,
+    batch: 100,
+  };
+  const file = path.join(opts.dir, 'bridge.json');
+  writeFileSync(file, JSON.stringify(config));
+  const child = await startNode(['--import', 'tsx', path.join(ROOT, 'bench/bridge.ts'), file], /bridge ready/);
+  return { ...child, subject: `bridge.${EVENT_TYPE}` };
+}
+
+async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: StartOptions): Promise<Running> {
+  const doc = {
+    nats: { servers: [opts.natsUrl] },
+    http: { host: '127.0.0.1', port: 0 },
+    schemas: { dir: path.join(ROOT, 'schemas') },
+    routes: gatewayRoutes(opts.shape, opts.receiverUrl, system.pipeline),
+    delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+    storage: { dataDir: path.join(opts.dir, 'data'), ...(system.mongodb ? { mongodb: system.mongodb } : {}) },
+    log: { level: 'info' },
+  };
+  const file = path.join(opts.dir, 'gateway.yaml');
+  writeFileSync(file, yaml.dump(doc));
+  // the environment's NATS_URL / MONGODB_URL would override the file: this run names its own servers
+  const child = await startNode([path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
+    env: { NATS_URL: '', MONGODB_URL: '' },
+    timeoutMs: 60_000,
+  });
+  return { ...child, subject: `ce.${EVENT_TYPE}` };
+}
