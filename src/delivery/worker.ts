@@ -116,8 +116,10 @@ export class DeliveryWorker {
       m.term();
       return;
     }
-    // a task published twice (crash before the ingest ack) finds its delivery already settled
-    const delivery = await store.deliveries.get(undefined, task.deliveryId);
+    // a task seen again (redelivered, or published twice around a crash) may find its delivery settled; a
+    // first sighting of an auto task needs no look-up, which keeps the hot path at one store write
+    const first = m.info.deliveryCount === 1 && task.trigger === 'auto';
+    const delivery = first ? undefined : await store.deliveries.get(undefined, task.deliveryId);
     if (delivery && delivery.state !== 'pending' && task.trigger === 'auto') {
       m.ack();
       metrics.deliveryAttempts.inc({ outcome: 'duplicate' });

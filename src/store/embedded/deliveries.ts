@@ -91,24 +91,28 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
       const id = newId(now.getTime());
       const target = deliveryTarget(input);
       // one statement, so concurrent writers (other processes on the same file) meet the unique key, not a race
-      const created =
-        insert.run({
-          id,
-          tenantId: input.tenantId ?? null,
-          subscriptionId: input.subscriptionId ?? null,
-          routeId: input.routeId ?? null,
-          target,
-          eventId: input.eventId,
-          eventSource: input.eventSource,
-          eventType: input.eventType,
-          eventSeq: input.eventSeq ?? null,
-          state: input.state ?? 'pending',
-          now: now.getTime(),
-          nextAttemptAt: input.nextAttemptAt?.getTime() ?? null,
-        }).changes === 1;
+      const params = {
+        id,
+        tenantId: input.tenantId ?? null,
+        subscriptionId: input.subscriptionId ?? null,
+        routeId: input.routeId ?? null,
+        target,
+        eventId: input.eventId,
+        eventSource: input.eventSource,
+        eventType: input.eventType,
+        eventSeq: input.eventSeq ?? null,
+        state: input.state ?? 'pending',
+        now: now.getTime(),
+        nextAttemptAt: input.nextAttemptAt?.getTime() ?? null,
+      };
+      if (insert.run(params).changes === 1) {
+        // the row is exactly what was inserted: no need to read it back
+        const { target: _target, now: at, ...row } = params;
+        return { delivery: toDelivery({ ...row, attempts: 0, createdAt: at, updatedAt: at, lastAttemptAt: null, lastError: null }), created: true };
+      }
       const row = byKey.get(input.eventSource, input.eventId, target);
       if (!row) throw notFound('delivery for event', `${input.eventSource}/${input.eventId}`);
-      return { delivery: toDelivery(row), created };
+      return { delivery: toDelivery(row), created: false };
     }),
     get: (tenantId, id) => guard(() => {
       const row = byId.get(id);
