@@ -1,8 +1,7 @@
 // How to test a plugin: runPlugin validates the config, sets the plugin up and runs it on one event
 // exactly as the gateway would, then closes it.
 import { expect } from 'chai';
-import type { CloudEvent } from '../../src/cloudevents/event.js';
-import { runPlugin } from '../../src/pipeline/mod.js';
+import { runPlugin, type CloudEvent } from 'cloudevents-gateway';
 import tenantTag from './index.js';
 
 const event: CloudEvent = {

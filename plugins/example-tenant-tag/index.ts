@@ -1,6 +1,6 @@
 // An example of a third-party plugin: tags every event with a tenant extension attribute taken from
 // config. Copy this folder to start your own; `example-tenant-tag.test.ts` shows how to test it.
-import { definePlugin } from '../../src/pipeline/mod.js';
+import { definePlugin } from 'cloudevents-gateway';
 
 export interface TenantTagConfig {
   /** the tag value, e.g. the tenant's slug */
