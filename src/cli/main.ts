@@ -1,5 +1,5 @@
 // `ceg`: the gateway's command line. Each command maps errors to one line that says what to do next and
-// an exit code (2 for bad config or input, 1 for anything else).
+// an exit code (2 for bad config or input, 1 for what may work on a retry).
 import { Command, Option } from 'commander';
 import { isGatewayError } from '../errors.js';
 import { publishCommand } from './publish.js';
@@ -44,7 +44,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   if (isGatewayError(err)) {
     console.error(`ceg: ${err.message}`);
     for (const v of err.violations.slice(0, 20)) if (!err.message.includes(v.message)) console.error(`  ${v.pointer}: ${v.message}`);
-    process.exitCode = err.code.startsWith('CEG_ERR_CONFIG') || err.code.startsWith('CEG_ERR_EVENT') || err.code.startsWith('CEG_ERR_SCHEMA') ? 2 : 1;
+    // 2: the input (config, event, flags) must change; 1: something to retry (NATS, store, network)
+    process.exitCode = err.retryable ? 1 : 2;
   } else {
     console.error(`ceg: ${(err as Error)?.stack ?? err}`);
     process.exitCode = 1;
