@@ -2,55 +2,21 @@
 // identical index exists, so opening is idempotent.
 import { MongoServerError, type Collection, type Db, type Document } from 'mongodb';
 import type { Logger } from 'pino';
-import type { DeliveryState, StoredError, SubscriptionState } from '../types.js';
+import type { SubscriptionRecord } from '../subscription.js';
+import type { ApiKey, Delivery, Tenant } from '../types.js';
 
-export interface TenantDoc {
-  _id: string;
-  name: string;
-  createdAt: Date;
-}
+// Documents are the contract's models with `_id` for `id`; the shapes below add only what storage needs.
+type WithMongoId<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
 
-export interface ApiKeyDoc {
-  _id: string;
-  tenantId: string;
-  name: string;
-  prefix: string;
-  hash: string;
-  createdAt: Date;
-  revokedAt?: Date;
-  lastUsedAt?: Date;
-}
+export type TenantDoc = WithMongoId<Tenant>;
+export type ApiKeyDoc = WithMongoId<ApiKey>;
+/** a subscription as `SubscriptionRecord`: queryable columns, the rest as sealed JSON in `body` */
+export type SubscriptionDoc = WithMongoId<SubscriptionRecord>;
 
-export interface SubscriptionDoc {
-  _id: string;
-  tenantId: string;
-  state: SubscriptionState;
-  types: string[];
-  revision: number;
-  createdAt: Date;
-  updatedAt: Date;
-  body: string;
-}
-
-export interface DeliveryDoc {
-  _id: string;
-  tenantId?: string;
-  subscriptionId?: string;
-  routeId?: string;
+export type DeliveryDoc = WithMongoId<Delivery> & {
   /** subscriptionId ?? routeId: the third part of the uniqueness key */
   target: string;
-  eventId: string;
-  eventSource: string;
-  eventType: string;
-  eventSeq?: number;
-  state: DeliveryState;
-  attempts: number;
-  createdAt: Date;
-  updatedAt: Date;
-  lastAttemptAt?: Date;
-  nextAttemptAt?: Date;
-  lastError?: StoredError;
-}
+};
 
 export interface AttemptDoc {
   _id: string;
