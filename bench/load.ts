@@ -3,7 +3,7 @@
 // outrun the system into an unbounded backlog); latency from an open loop at a fixed, moderate rate, where
 // it measures the path and not the queue in front of it.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { Progress } from './progress.js';
+import { Progress } from '../src/cli/progress.js';
 import type { BenchReceiver } from './receiver.js';
 import { sampleRss } from './rss.js';
 import { latency, perSecond, type Latency } from './stats.js';

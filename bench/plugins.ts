@@ -7,7 +7,7 @@ import { encodeHttp } from '../src/cloudevents/http.js';
 import { silentLogger } from '../src/observe/logger.js';
 import { compilePipeline, PluginRegistry, type RunContext, type StepSpec } from '../src/pipeline/mod.js';
 import { ROOT } from './child.js';
-import { Progress } from './progress.js';
+import { Progress } from '../src/cli/progress.js';
 import { SECRET } from './workload.js';
 
 const FILTER: StepSpec = {

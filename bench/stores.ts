@@ -5,7 +5,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import path from 'node:path';
 import { silentLogger } from '../src/observe/logger.js';
 import { openStore, type Attempt, type StoreConfig } from '../src/store/mod.js';
-import { Progress } from './progress.js';
+import { Progress } from '../src/cli/progress.js';
 import { perSecond } from './stats.js';
 
 /** records appended per turn of the event loop, about what one pull batch of deliveries produces */

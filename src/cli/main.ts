@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { isGatewayError } from '../errors.js';
 import { publishCommand } from './publish.js';
+import { replayCommand } from './replay.js';
 import { schemasCommand } from './schemas.js';
 import { startCommand } from './start.js';
 import { subscriptionsCommand } from './subscriptions.js';
@@ -39,6 +40,7 @@ program
   .option('--nats <url>', 'NATS server URL (default: nats.servers from the config, NATS_URL, or the local server)')
   .action(publishCommand);
 program.addCommand(subscriptionsCommand());
+program.addCommand(replayCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (isGatewayError(err)) {

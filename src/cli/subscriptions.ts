@@ -2,27 +2,8 @@
 // the answer is printed as JSON, a refusal as one line from its problem details.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { request } from 'undici';
-import { ApiError, ErrorCodes, type ErrorCode } from '../errors.js';
-
-interface Connection {
-  url: string;
-  apiKey?: string;
-}
-
-async function call(conn: Connection, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<unknown> {
-  if (!conn.apiKey) throw new ApiError(401, ErrorCodes.API_UNAUTHORIZED, 'no API key: pass --api-key or set CEG_API_KEY');
-  const headers: Record<string, string> = { authorization: `Bearer ${conn.apiKey}`, accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = contentType;
-  const res = await request(new URL(path, conn.url), { method: method as 'GET', headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.body.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
-  if (res.statusCode >= 400) {
-    const problem = (parsed ?? {}) as { detail?: string; code?: string };
-    throw new ApiError(res.statusCode, (problem.code ?? ErrorCodes.API_BAD_REQUEST) as ErrorCode, `${res.statusCode}: ${problem.detail ?? text}`);
-  }
-  return parsed;
-}
+import { ApiError, ErrorCodes } from '../errors.js';
+import { call, type Connection } from './client.js';
 
 function print(value: unknown): void {
   if (value !== undefined) console.log(JSON.stringify(value, null, 2));

@@ -6,8 +6,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { Gateway } from '../../src/gateway.js';
 import { provision } from '../../src/nats/provision.js';
-import { ROOT, testConfig } from '../helpers/gateway.js';
+import { api, tenantKey } from '../helpers/api.js';
+import { ROOT, testConfig, testLogger } from '../helpers/gateway.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { startNats } from '../helpers/nats.js';
 import { execCeg, writeConfig } from '../helpers/process.js';
 
@@ -68,6 +71,37 @@ describe('ceg CLI', function () {
       expect(bad.stderr).to.match(/\/source/);
     } finally {
       await nc.drain();
+      await nats.cleanup();
+    }
+  });
+
+  it('replay: follows the job with a progress line and prints what it enqueued', async () => {
+    const ADMIN = 'cli-admin-key-0123456789abcdef012345';
+    const nats = await startNats();
+    const receiver = await startReceiver();
+    const gw = await Gateway.start(
+      testConfig({ natsUrl: nats.url, doc: { api: { adminKey: ADMIN }, schemas: { policies: [{ types: ['cli.>'], unknownTypes: 'accept' }] } } }),
+      { logger: testLogger() },
+    );
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cli-'));
+      const file = writeConfig(dir, { nats: { servers: [nats.url] } });
+      // published before anyone subscribed: only a replay brings them to the new subscriber
+      for (let i = 0; i < 5; i++) {
+        const r = await execCeg(['publish', '--config', file, '--type', i < 3 ? 'cli.wanted' : 'cli.other', '--id', `r-${i}`]);
+        expect(r.code, r.stderr).to.equal(0);
+      }
+      const { key } = await tenantKey(gw.url, ADMIN, 'cli');
+      const sub = await api(gw.url, 'POST', '/v1/subscriptions', key, { sink: receiver.url, types: ['cli.wanted'] });
+      const r = await execCeg(['replay', sub.body.id, '--start-seq', '1', '--url', gw.url], { CEG_API_KEY: key });
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.match(/\[replay [0-9a-f-]+\] 5\/5 events scanned/);
+      expect(JSON.parse(r.stdout)).to.include({ scanned: 5, enqueued: 3 });
+      await receiver.waitFor(3);
+      expect(receiver.received.map((x) => x.headers['ce-id']).sort()).to.deep.equal(['r-0', 'r-1', 'r-2']);
+    } finally {
+      await gw.stop();
+      await receiver.close();
       await nats.cleanup();
     }
   });

@@ -1,6 +1,5 @@
-// A live progress line per phase on stderr (done/total, rate), so a long run shows it is alive; stdout
-// stays for the table and the JSON summary.
-import { perSecond } from './stats.js';
+// A live progress line on stderr (done/total, rate) for long CLI work (replay, bench), so a long run shows
+// it is alive; stdout stays for results.
 
 const TTY_EVERY_MS = 200;
 // without a terminal a redrawn line is noise in logs: a plain line now and then instead
@@ -13,7 +12,7 @@ export class Progress {
 
   constructor(
     readonly phase: string,
-    readonly total: number,
+    public total: number,
     readonly unit = 'events',
   ) {
     const tty = process.stderr.isTTY;
@@ -36,7 +35,8 @@ export class Progress {
   }
 
   #draw(lead: string, tail: string): void {
-    const rate = perSecond(this.#done, performance.now() - this.#started);
+    const elapsed = performance.now() - this.#started;
+    const rate = elapsed > 0 ? (this.#done * 1000) / elapsed : 0;
     const line = `[${this.phase}] ${this.#done}/${this.total} ${this.unit}, ${rate.toFixed(0)}/s`;
     process.stderr.write(`${lead}${line.padEnd(72)}${tail}`);
   }
