@@ -116,6 +116,8 @@ export class ReplayJobs {
         if (first !== undefined) job.total = Math.max(job.scanned, endSeq - first + 1);
         if (done || got === 0) break;
       }
+      // a finished scan has read all there was: the window's end (or gaps in the stream) left the estimate high
+      if (!this.#stopping) job.total = job.scanned;
       await this.#finish(job, this.#stopping ? 'failed' : 'done', this.#stopping ? 'the gateway stopped before the replay finished' : undefined);
     } catch (err) {
       logger.error({ err, job: job.id }, 'replay failed');
