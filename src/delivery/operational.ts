@@ -1,16 +1,11 @@
 // Operational CloudEvents the gateway publishes into its own ingest stream, so tenants subscribe to them
-// like any other type. Events about deliveries of operational events are never emitted: a tenant whose
-// endpoint for `gateway.delivery.failed` is down would otherwise feed an endless loop.
+// like any other type.
 import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../cloudevents/event.js';
 import { DeliveryError, type GatewayError } from '../errors.js';
+import { OPERATIONAL_SOURCE } from '../routing/operational.js';
 
-export const OPERATIONAL_SOURCE = 'urn:cloudevents-gateway';
 const DATASCHEMA_BASE = 'https://cloudevents-gateway.dev/schemas/gateway/';
-
-export function isOperational(type: string): boolean {
-  return type.startsWith('gateway.');
-}
 
 function operational(type: string, schema: string, subject: string, data: Record<string, unknown>): CloudEvent {
   return {

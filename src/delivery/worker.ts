@@ -17,7 +17,8 @@ import { signStandardWebhook } from '../signing/mod.js';
 import type { Attempt, Store } from '../store/types.js';
 import { TargetBudgets } from './budget.js';
 import { maskHeaders } from './mask.js';
-import { deliveryFailedEvent, isOperational, type DisableReason } from './operational.js';
+import { isOperational } from '../routing/operational.js';
+import { deliveryFailedEvent, type DisableReason } from './operational.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
 import type { ResolvedTarget, TargetResolver } from './target.js';
@@ -280,6 +281,7 @@ export class DeliveryWorker {
     const { outcome, attempt } = executed;
     if (outcome.kind !== 'failed' || !target.subscriptionId || !target.tenantId) return;
     try {
+      // never about deliveries of operational events: a tenant whose endpoint for them is down would loop
       if (!isOperational(task.event.type)) {
         await this.deps.emit(
           deliveryFailedEvent({

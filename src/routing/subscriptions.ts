@@ -5,6 +5,7 @@ import type { CloudEvent } from '../cloudevents/event.js';
 import { compileFilters, type EventPredicate } from '../filters/mod.js';
 import type { Logger } from '../observe/logger.js';
 import type { Subscription } from '../store/types.js';
+import { isOperational, OPERATIONAL_SOURCE } from './operational.js';
 import { compileTypePattern, type TypePredicate } from './pattern.js';
 import type { TargetSource } from './router.js';
 import { subscriptionTargetKey, type Target } from './targets.js';
@@ -76,11 +77,14 @@ export class SubscriptionIndex implements TargetSource {
 
   match(event: CloudEvent): Target[] {
     const { byType, wildcard } = this.#index;
+    // operational events concern one tenant (sink URLs, error texts): only that tenant's subscriptions see them
+    const onlyTenant = operationalTenant(event);
     const seen = new Set<Entry>();
     const out: Target[] = [];
     const consider = (entry: Entry) => {
       if (seen.has(entry)) return;
       seen.add(entry);
+      if (onlyTenant !== undefined && (entry.target.kind !== 'subscription' || entry.target.tenantId !== onlyTenant)) return;
       if (entry.source !== undefined && entry.source !== event.source) return;
       if (entry.filter(event)) out.push(entry.target);
     };
@@ -88,4 +92,11 @@ export class SubscriptionIndex implements TargetSource {
     for (const w of wildcard) if (w.type(event.type)) consider(w.entry);
     return out;
   }
+}
+
+/** The tenant an operational event belongs to; "" (matching no tenant) when it names none. */
+function operationalTenant(event: CloudEvent): string | undefined {
+  if (!isOperational(event.type)) return undefined;
+  const tenantId = (event.data as { tenantId?: unknown } | undefined)?.tenantId;
+  return event.source === OPERATIONAL_SOURCE && typeof tenantId === 'string' ? tenantId : '';
 }
