@@ -28,7 +28,7 @@ export interface SubscriptionInput {
   source?: string;
   filters?: unknown[];
   contentMode?: ContentMode;
-  signing?: { scheme: SigningScheme };
+  signing?: { scheme: SigningScheme; header?: string; prefix?: string };
   orderingKey?: string;
   retry?: { schedule: Array<number | string>; jitter?: number };
   rateLimit?: { perSecond?: number; burst?: number; maxConcurrency?: number };
@@ -63,7 +63,12 @@ const subscriptionProperties = {
     type: 'object',
     additionalProperties: false,
     required: ['scheme'],
-    properties: { scheme: { enum: SIGNING_SCHEMES } },
+    properties: {
+      scheme: { enum: SIGNING_SCHEMES },
+      // what the receivers of the HMAC schemes expect, e.g. `OFAuth-Signature`, `X-Hub-Signature-256` + `sha256=`
+      header: { type: 'string', pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$" },
+      prefix: { type: 'string', maxLength: 32, pattern: '^[\\x21-\\x7e]*$' },
+    },
   },
   orderingKey: {
     type: 'string',

@@ -97,7 +97,7 @@ describe('subscription lifecycle end to end', function () {
       expect(() => new Webhook(secret).verify(r.body.toString(), r.headers as Record<string, string>)).not.to.throw();
     });
 
-    it('signs with a timestamped HMAC header, by scheme and by a sign step naming its header', async () => {
+    it('signs with a timestamped HMAC header: by scheme, by a sign step, and by scheme with a named header', async () => {
       const byScheme = await subscribe({ sink: `${receiver.url}/ts`, types: ['lc.ts'], signing: { scheme: 'timestamped-hmac' } });
       const r1 = await deliverOne('/ts', 'lc.ts', 'ts-1');
       expect(verifyTimestamped(r1.body, header(r1, 'x-signature'), [byScheme.secret])).to.deep.equal({ ok: true });
@@ -111,6 +111,14 @@ describe('subscription lifecycle end to end', function () {
       const r2 = await deliverOne('/ofauth', 'lc.ofauth', 'of-1');
       expect(verifyTimestamped(r2.body, header(r2, 'ofauth-signature'), [byStep.secret])).to.deep.equal({ ok: true });
       expect(verifyTimestamped(r2.body, header(r2, 'ofauth-signature'), [byScheme.secret])).to.deep.equal({ ok: false, reason: 'no-matching-signature' });
+
+      const byHeader = await subscribe({
+        sink: `${receiver.url}/named`,
+        types: ['lc.named'],
+        signing: { scheme: 'timestamped-hmac', header: 'OFAuth-Signature' },
+      });
+      const r3 = await deliverOne('/named', 'lc.named', 'named-1');
+      expect(verifyTimestamped(r3.body, header(r3, 'ofauth-signature'), [byHeader.secret])).to.deep.equal({ ok: true });
     });
 
     it('signs with the new and the old secret after a rotation, each verifiable on its own', async () => {
