@@ -102,12 +102,13 @@ describe('api end to end through the gateway', function () {
     expect(got).not.to.have.property('secret');
     expect((await ceg('delete', sub.id)).stdout).to.include(`deleted ${sub.id}`);
 
+    // exit 2: the input must change (1 is for what may work on a retry)
     const missing = await ceg('get', sub.id);
-    expect(missing.code).to.equal(1);
+    expect(missing.code).to.equal(2);
     expect(missing.stderr.trim().split('\n')).to.have.length(1);
     expect(missing.stderr).to.include('404').and.include(`no subscription ${sub.id}`);
     const bad = await ceg('create', '--sink', 'ftp://x/y');
-    expect(bad.code).to.equal(1);
+    expect(bad.code).to.equal(2);
     expect(bad.stderr).to.include('400').and.include('/sink');
     const noKey = await execCeg(['subscriptions', '--url', gw.url, 'list'], { CEG_API_KEY: '' });
     expect(noKey.stderr).to.include('no API key');
