@@ -91,7 +91,8 @@ export const configSchema = {
           default: {},
           properties: {
             durable: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', default: 'ceg-ingest' },
-            ackWait: { ...durationSchema, default: '30s' },
+            // admission takes milliseconds; a short wait brings a crashed process's events back soon
+            ackWait: { ...durationSchema, default: '10s' },
             maxAckPending: { type: 'integer', minimum: 1, default: 1000 },
             batch: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },

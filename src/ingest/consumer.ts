@@ -1,5 +1,6 @@
 // The JetStream ingest loop: pull events from the shared durable consumer, decode (NATS binding),
 // validate, admit, and ack only once the delivery tasks or the dead letter are durable.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { decodeNats } from '../cloudevents/nats.js';
 import type { CloudEvent } from '../cloudevents/event.js';
@@ -42,6 +43,14 @@ export class IngestConsumer {
   async start(): Promise<void> {
     const { js, config } = this.deps;
     const consumer = await js.consumers.get(config.nats.stream.name, config.nats.consumer.durable);
+    // Events a killed process held come back only when their ack wait runs out, and newer events would
+    // overtake them (breaking per-key order). JetStream serves due redeliveries before new messages, so
+    // starting after one ack wait lets the held events go first.
+    const { num_ack_pending: held } = await consumer.info();
+    if (held > 0) {
+      this.deps.logger.info({ held, waitMs: config.nats.consumer.ackWaitMs }, 'events held by a previous process: waiting for their redelivery');
+      await sleep(config.nats.consumer.ackWaitMs);
+    }
     this.#messages = await consumer.consume({ max_messages: config.nats.consumer.batch });
     this.#loop = this.#run(this.#messages);
   }
