@@ -17,6 +17,8 @@ import type { Subscription } from '../store/types.js';
 const BUCKET = 'ceg-replay-jobs';
 /** progress is written every this many messages (and at the end) */
 const PROGRESS_EVERY = 200;
+/** no message for this long: nothing more is coming (the window's tail expired) */
+const QUIET_MS = 5000;
 
 export class ReplayJobs {
   #kv?: KV;
@@ -81,43 +83,35 @@ export class ReplayJobs {
           : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq, inactive_threshold: nanos(60_000) },
       );
       const until = req.to?.getTime();
+      const messages = await consumer.consume({ max_messages: 256 });
+      // the window's end normally stops the read; a quiet stream (its last messages expired meanwhile) too
+      let quiet = setTimeout(() => messages.stop(), QUIET_MS);
       let first: number | undefined;
-      while (!this.#stopping) {
-        const batch = await consumer.fetch({ max_messages: 256, expires: 2000 });
-        let got = 0;
-        let done = false;
-        for await (const m of batch) {
-          got++;
-          first ??= m.seq;
-          if (m.seq > endSeq || (until !== undefined && m.info.timestampNanos / 1e6 >= until)) {
-            done = true;
-            break;
+      for await (const m of messages) {
+        clearTimeout(quiet);
+        quiet = setTimeout(() => messages.stop(), QUIET_MS);
+        first ??= m.seq;
+        if (this.#stopping || m.seq > endSeq || (until !== undefined && m.info.timestampNanos / 1e6 >= until)) break;
+        job.scanned++;
+        try {
+          const event = decodeNats(headersToMap(m.headers), m.data);
+          const targets = index.match(event);
+          if (targets.length) {
+            const planned = await admitter.plan(event, targets, { ingestedAt: Date.now(), eventSeq: m.seq, trigger: 'replay' });
+            await Promise.all(admitter.enqueue(planned.map((p) => p.task), `replay-${job.id}-`));
+            job.enqueued += planned.length;
           }
-          job.scanned++;
-          try {
-            const event = decodeNats(headersToMap(m.headers), m.data);
-            const targets = index.match(event);
-            if (targets.length) {
-              const planned = await admitter.plan(event, targets, { ingestedAt: Date.now(), eventSeq: m.seq, trigger: 'replay' });
-              await Promise.all(admitter.enqueue(planned.map((p) => p.task), `replay-${job.id}-`));
-              job.enqueued += planned.length;
-            }
-          } catch (err) {
-            // an event that does not decode was dead-lettered at ingest; replay passes over it
-            logger.debug({ err, seq: m.seq, job: job.id }, 'replay skipped a message');
-          }
-          if (m.seq >= endSeq) {
-            done = true;
-            break;
-          }
-          if (job.scanned % PROGRESS_EVERY === 0) await this.#save(job);
+        } catch (err) {
+          // an event that does not decode was dead-lettered at ingest; replay passes over it
+          logger.debug({ err, seq: m.seq, job: job.id }, 'replay skipped a message');
         }
-        // the time window may start after `startSeq`: the total is what lies between its first message and the end
-        if (first !== undefined) job.total = Math.max(job.scanned, endSeq - first + 1);
-        if (done || got === 0) break;
+        if (m.seq >= endSeq) break;
+        if (job.scanned % PROGRESS_EVERY === 0) await this.#save(job);
       }
-      // a finished scan has read all there was: the window's end (or gaps in the stream) left the estimate high
-      if (!this.#stopping) job.total = job.scanned;
+      clearTimeout(quiet);
+      messages.stop();
+      // the time window may start after `startSeq`: what lay in it is what was read
+      if (first !== undefined) job.total = until === undefined ? Math.max(job.scanned, endSeq - first + 1) : job.scanned;
       await this.#finish(job, this.#stopping ? 'failed' : 'done', this.#stopping ? 'the gateway stopped before the replay finished' : undefined);
     } catch (err) {
       logger.error({ err, job: job.id }, 'replay failed');
