@@ -11,6 +11,7 @@ import { headersToMap } from '../nats/headers.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Admitter } from './admit.js';
+import { OrderGate } from './gate.js';
 import { Semaphore } from './semaphore.js';
 import { Sequencer } from './sequencer.js';
 
@@ -30,6 +31,7 @@ export interface IngestDeps {
 
 export class IngestConsumer {
   #messages?: ConsumerMessages;
+  #gate?: OrderGate;
   #loop?: Promise<void>;
   readonly #seq = new Sequencer();
   readonly #slots: Semaphore;
@@ -51,6 +53,7 @@ export class IngestConsumer {
       this.deps.logger.info({ held, waitMs: config.nats.consumer.ackWaitMs }, 'events held by a previous process: waiting for their redelivery');
       await sleep(config.nats.consumer.ackWaitMs);
     }
+    this.#gate = new OrderGate(consumer);
     this.#messages = await consumer.consume({ max_messages: config.nats.consumer.batch });
     this.#loop = this.#run(this.#messages);
   }
@@ -65,6 +68,7 @@ export class IngestConsumer {
   async #run(messages: ConsumerMessages): Promise<void> {
     for await (const m of messages) {
       await this.#slots.acquire();
+      this.#gate?.received(m.seq);
       const turn = this.#seq.next();
       void this.#handle(m, turn)
         .catch((err) => this.deps.logger.error({ err, seq: m.seq }, 'ingest failed unexpectedly'))
@@ -88,6 +92,14 @@ export class IngestConsumer {
     const ingestedAt = m.info.timestampNanos ? Math.floor(m.info.timestampNanos / 1e6) : Date.now();
     try {
       const admission = await admitter.admit(event, ingestedAt, m.seq);
+      const ordered = admission.tasks.some((t) => t.target.kind === 'subscription' && t.target.partition !== undefined);
+      if (ordered && !(await this.#gate!.pass(m, this.deps.config.nats.consumer.ackWaitMs))) {
+        // an earlier event is still held elsewhere: hand this one back so the earlier one can go first
+        turn.done();
+        m.nak();
+        metrics.eventsIngested.inc({ transport: 'nats', outcome: 'retry' });
+        return;
+      }
       await turn.wait;
       const published = admitter.enqueue(admission.tasks);
       turn.done();

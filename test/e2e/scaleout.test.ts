@@ -83,4 +83,57 @@ describe('two gateway processes', function () {
       await nats.cleanup();
     }
   });
+
+  it('keep per-key order for an ordered subscription while both take events', async () => {
+    const nats = await startNats();
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
+    const config = writeConfig(dir, {
+      nats: { servers: [nats.url], consumer: { batch: 20 } },
+      http: { port: 0 },
+      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
+      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+      storage: { dataDir: path.join(dir, 'data') },
+    });
+    const procs: GatewayProcess[] = [];
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    try {
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const a = await procs[0]!.ready;
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const b = await procs[1]!.ready;
+      const { key } = await tenantKey(a, ADMIN, 'ordered');
+      const created = await api(a, 'POST', '/v1/subscriptions', key, { sink: `${receiver.url}/o`, types: ['scale.ordered'], orderingKey: 'subject' });
+      expect(created.status).to.equal(201);
+      await new Promise((r) => setTimeout(r, 1000));
+      const KEYS = 20;
+      const PER_KEY = 30;
+      const pubs: Promise<unknown>[] = [];
+      for (let i = 0; i < PER_KEY; i++) {
+        for (let k = 0; k < KEYS; k++) {
+          const h = natsHeaders();
+          h.set('content-type', 'application/cloudevents+json');
+          const event = { specversion: '1.0', id: `k${k}-${i}`, source: 'urn:scale', type: 'scale.ordered', subject: `k${k}`, data: {} };
+          pubs.push(js.publish('ce.scale.ordered', new TextEncoder().encode(JSON.stringify(event)), { headers: h }));
+        }
+      }
+      await Promise.all(pubs);
+      await receiver.waitFor(KEYS * PER_KEY, 60_000);
+      for (let k = 0; k < KEYS; k++) {
+        const seq = receiver.received.filter((r) => r.headers['ce-subject'] === `k${k}`).map((r) => Number(String(r.headers['ce-id']).split('-')[1]));
+        expect(seq, `key k${k}`).to.deep.equal([...Array(PER_KEY).keys()]);
+      }
+      for (const base of [a, b]) {
+        const text = await (await request(`${base}/metrics`)).body.text();
+        const m = /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text);
+        expect(Number(m?.[1] ?? 0), `${base} ingested`).to.be.greaterThan(0);
+      }
+    } finally {
+      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+      await nc.drain();
+      await receiver.close();
+      await nats.cleanup();
+    }
+  });
 });
