@@ -8,7 +8,7 @@ import { compilePipeline, type PluginRegistry } from '../pipeline/mod.js';
 import type { SigningKey, StepSpec } from '../pipeline/types.js';
 import type { Store, Subscription } from '../store/types.js';
 import type { TargetLimits } from './budget.js';
-import type { ResolvedTarget, TargetResolver } from './target.js';
+import { HELD, type ResolvedTarget, type TargetResolver } from './target.js';
 import type { TaskTarget } from './task.js';
 
 interface Compiled {
@@ -38,12 +38,13 @@ export class SubscriptionTargets implements TargetResolver {
     }
   }
 
-  async resolve(target: TaskTarget): Promise<ResolvedTarget | undefined> {
+  async resolve(target: TaskTarget): Promise<ResolvedTarget | typeof HELD | undefined> {
     if (target.kind !== 'subscription') return undefined;
-    // inactive (paused, disabled) or deleted subscriptions are absent from the active set: nothing to send
     const sub = this.#active.get(target.id);
-    if (!sub || sub.tenantId !== target.tenantId) return undefined;
-    return this.targetFor(sub);
+    if (sub && sub.tenantId === target.tenantId) return this.targetFor(sub);
+    // not active: a paused one holds its tasks until resumed; a disabled or deleted one takes nothing
+    const stored = await this.deps.store.subscriptions.get(target.tenantId, target.id);
+    return stored?.state === 'paused' ? HELD : undefined;
   }
 
   /** The compiled target of a subscription whatever its state (the API's test send uses it). */

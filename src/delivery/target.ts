@@ -24,9 +24,12 @@ export interface ResolvedTarget {
   tenantId?: string;
 }
 
+/** A target that exists but takes nothing now (a paused subscription): its tasks wait. */
+export const HELD = 'held' as const;
+
 export interface TargetResolver {
-  /** undefined when the target no longer exists (route removed, subscription deleted) */
-  resolve(target: TaskTarget): Promise<ResolvedTarget | undefined>;
+  /** undefined when the target no longer exists or was disabled; HELD while it is paused */
+  resolve(target: TaskTarget): Promise<ResolvedTarget | typeof HELD | undefined>;
 }
 
 /** Routes and subscriptions behind one resolver. */

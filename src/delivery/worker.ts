@@ -21,9 +21,11 @@ import { isOperational } from '../routing/operational.js';
 import { deliveryFailedEvent, type DisableReason } from './operational.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
-import type { ResolvedTarget, TargetResolver } from './target.js';
+import { HELD, type ResolvedTarget, type TargetResolver } from './target.js';
 import { decodeTask, targetKey, type DeliveryTask } from './task.js';
 
+/** How often a task of a paused subscription is looked at again. */
+const HOLD_MS = 5000;
 /** Back-off for a task that could not be settled because the store or NATS failed. */
 const INFRA_RETRY_MS = 2000;
 /** A manual redelivery is one attempt: its failure is final, not the start of a new schedule. */
@@ -127,6 +129,12 @@ export class DeliveryWorker {
       return;
     }
     const target = await this.deps.targets.resolve(task.target);
+    if (target === HELD) {
+      // the store's attempt count, not JetStream's, places it in the schedule: holding costs no attempt
+      m.nak(HOLD_MS);
+      metrics.deliveryAttempts.inc({ outcome: 'held' });
+      return;
+    }
     if (!target) {
       await store.deliveries.recordAttempt(task.deliveryId, {
         state: 'dropped',

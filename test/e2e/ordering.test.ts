@@ -114,4 +114,28 @@ describe('ordering and isolation', function () {
       await fast.close();
     }
   });
+
+  it('holds the queued tasks of a paused subscription and delivers them after resume', async () => {
+    const receiver = await startReceiver(() => ({ status: 200, delayMs: 300 }));
+    try {
+      const sub = await subscribe('pausing', receiver.url, ['iso.pause'], { rateLimit: { maxConcurrency: 1 } });
+      for (let i = 0; i < 4; i++) await publish('iso.pause', `pause-${i}`, 'x');
+      await receiver.waitFor(1);
+      await gw.store.subscriptions.update(sub.tenantId, sub.id, { state: 'paused' });
+      await gw.subscriptionChanged(sub.tenantId, sub.id);
+      const atPause = receiver.received.length;
+      await new Promise((r) => setTimeout(r, 1500));
+      // at most the request in flight at the pause completes; the rest wait
+      expect(receiver.received.length).to.be.at.most(atPause + 1);
+      const pending = await gw.store.deliveries.list(sub.tenantId, { subscriptionId: sub.id, state: 'pending' });
+      expect(pending.items.length).to.be.greaterThan(0);
+      await gw.store.subscriptions.update(sub.tenantId, sub.id, { state: 'active' });
+      await gw.subscriptionChanged(sub.tenantId, sub.id);
+      await receiver.waitFor(4, 20_000);
+      const dropped = await gw.store.deliveries.list(sub.tenantId, { subscriptionId: sub.id, state: 'dropped' });
+      expect(dropped.items).to.have.length(0);
+    } finally {
+      await receiver.close();
+    }
+  });
 });
