@@ -5,6 +5,7 @@ import { notFound } from '../errors.js';
 import { newId } from '../id.js';
 import { pageLimit, toPage } from '../paging.js';
 import type { Delivery, DeliveryRepo, DeliveryState, StoredError } from '../types.js';
+import type { GroupCommit } from './commit.js';
 import { guard } from './errors.js';
 import { date, json, present } from './rows.js';
 
@@ -54,7 +55,7 @@ interface ListParams {
   limit: number;
 }
 
-export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRepo {
+export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: GroupCommit): DeliveryRepo {
   const insert = db.prepare(
     `INSERT INTO deliveries (id, tenant_id, subscription_id, route_id, target, event_id, event_source, event_type,
        event_seq, state, attempts, created_at, updated_at, next_attempt_at)
@@ -86,7 +87,8 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
   );
 
   return {
-    createIfAbsent: (input) => guard(() => {
+    // the two writes of the hot path (one per target at ingest, one per attempt) share transactions
+    createIfAbsent: (input) => guard(() => commit.run(() => {
       const now = ctx.now();
       const id = newId(now.getTime());
       const target = deliveryTarget(input);
@@ -113,7 +115,7 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
       const row = byKey.get(input.eventSource, input.eventId, target);
       if (!row) throw notFound('delivery for event', `${input.eventSource}/${input.eventId}`);
       return { delivery: toDelivery(row), created: false };
-    }),
+    })),
     get: (tenantId, id) => guard(() => {
       const row = byId.get(id);
       return row && (tenantId === undefined || row.tenantId === tenantId) ? toDelivery(row) : undefined;
@@ -133,7 +135,7 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
       });
       return toPage(rows.map(toDelivery), limit);
     }),
-    recordAttempt: (id, outcome) => guard(() => {
+    recordAttempt: (id, outcome) => guard(() => commit.run(() => {
       const now = ctx.now();
       const row = record.get({
         id,
@@ -147,6 +149,6 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext): DeliveryRep
       });
       if (!row) throw notFound('delivery', id);
       return toDelivery(row);
-    }),
+    })),
   };
 }

@@ -10,6 +10,7 @@ import type { Store } from '../types.js';
 import { embeddedApiKeys } from './apikeys.js';
 import { embeddedAttempts } from './attempts.js';
 import { embeddedDedupe } from './dedupe.js';
+import { GroupCommit } from './commit.js';
 import { embeddedDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
 import { migrate } from './schema.js';
@@ -44,7 +45,7 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
     tenants: embeddedTenants(db, ctx),
     apiKeys: embeddedApiKeys(db, ctx),
     subscriptions: embeddedSubscriptions(db, ctx),
-    deliveries: embeddedDeliveries(db, ctx),
+    deliveries: embeddedDeliveries(db, ctx, new GroupCommit(db)),
     attempts,
     dedupe: embeddedDedupe(db, ctx),
     ping: () => guard(() => void ping.get()),

@@ -14,6 +14,8 @@ import { unavailable } from '../errors.js';
 
 // server codes meaning "not now, try again" (shutdown, failover, network trouble on the server's side)
 const TRANSIENT_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+// socket errors the driver sometimes passes through unwrapped when the server goes away mid-write
+const SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED']);
 
 export function isUnavailable(err: unknown): boolean {
   if (
@@ -28,6 +30,8 @@ export function isUnavailable(err: unknown): boolean {
   // a bulk write wraps the driver error that stopped it; the original is kept as errorResponse
   if (err instanceof MongoBulkWriteError && err.errorResponse instanceof Error) return isUnavailable(err.errorResponse);
   if (err instanceof MongoServerError && typeof err.code === 'number' && TRANSIENT_CODES.has(err.code)) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!(err instanceof MongoError) && typeof code === 'string' && SOCKET_CODES.has(code)) return true;
   return err instanceof MongoError && (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('ResetPool'));
 }
 
