@@ -15,6 +15,12 @@ import { startReceiver } from '../helpers/receiver.js';
 
 const ADMIN = 'scaleout-admin-key-0123456789abcdef';
 
+/** Events an instance took from the ingest stream and accepted, from its /metrics. */
+async function ingested(base: string): Promise<number> {
+  const text = await (await request(`${base}/metrics`)).body.text();
+  return Number(/ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text)?.[1] ?? 0);
+}
+
 describe('two gateway processes', function () {
   this.timeout(120_000);
 
@@ -71,11 +77,7 @@ describe('two gateway processes', function () {
       expect(types.filter((t) => t === 'scale.two')).to.have.length(N);
       expect(types.filter((t) => t === 'scale.one')).to.have.length(0);
       // both instances took a share of the work, so both followed the changes
-      for (const base of [a, b]) {
-        const text = await (await request(`${base}/metrics`)).body.text();
-        const m = /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text);
-        expect(Number(m?.[1] ?? 0), `${base} ingested`).to.be.greaterThan(0);
-      }
+      for (const base of [a, b]) expect(await ingested(base), `${base} ingested`).to.be.greaterThan(0);
     } finally {
       await Promise.all(procs.map((p) => p.kill('SIGTERM')));
       await nc.drain();
@@ -124,11 +126,7 @@ describe('two gateway processes', function () {
         const seq = receiver.received.filter((r) => r.headers['ce-subject'] === `k${k}`).map((r) => Number(String(r.headers['ce-id']).split('-')[1]));
         expect(seq, `key k${k}`).to.deep.equal([...Array(PER_KEY).keys()]);
       }
-      for (const base of [a, b]) {
-        const text = await (await request(`${base}/metrics`)).body.text();
-        const m = /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text);
-        expect(Number(m?.[1] ?? 0), `${base} ingested`).to.be.greaterThan(0);
-      }
+      for (const base of [a, b]) expect(await ingested(base), `${base} ingested`).to.be.greaterThan(0);
     } finally {
       await Promise.all(procs.map((p) => p.kill('SIGTERM')));
       await nc.drain();
