@@ -31,9 +31,9 @@ export class SubscriptionTargets implements TargetResolver {
       const now = this.#active.get(id);
       void compiled.then(
         (c) => {
-          if (!now || now.revision !== c.revision) this.#evict(id, c);
+          if (!now || now.revision !== c.revision) this.#drop(id, compiled);
         },
-        () => this.#compiled.delete(id),
+        () => this.#drop(id, compiled),
       );
     }
   }
@@ -49,13 +49,13 @@ export class SubscriptionTargets implements TargetResolver {
 
   /** The compiled target of a subscription whatever its state (the API's test send uses it). */
   async targetFor(sub: Subscription): Promise<ResolvedTarget> {
-    let compiled = this.#compiled.get(sub.id);
+    const compiled = this.#compiled.get(sub.id);
     const existing = compiled && (await compiled.catch(() => undefined));
-    if (!compiled || !existing || existing.revision !== sub.revision) {
-      compiled = this.#compile(sub);
-      this.#compiled.set(sub.id, compiled);
-    }
-    return (await compiled).target;
+    if (existing && existing.revision === sub.revision) return existing.target;
+    if (compiled) this.#drop(sub.id, compiled);
+    const next = this.#compile(sub);
+    this.#compiled.set(sub.id, next);
+    return (await next).target;
   }
 
   async close(): Promise<void> {
@@ -64,10 +64,14 @@ export class SubscriptionTargets implements TargetResolver {
     await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.target.pipeline.close() : undefined)));
   }
 
-  #evict(id: string, c: Compiled): void {
-    if (this.#compiled.get(id) === undefined) return;
+  /** Forgets a compiled pipeline and closes it, unless a newer compile has replaced it meanwhile. */
+  #drop(id: string, compiled: Promise<Compiled>): void {
+    if (this.#compiled.get(id) !== compiled) return;
     this.#compiled.delete(id);
-    void c.target.pipeline.close();
+    void compiled.then(
+      (c) => c.target.pipeline.close(),
+      () => {},
+    );
   }
 
   async #compile(sub: Subscription): Promise<Compiled> {
