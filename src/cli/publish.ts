@@ -4,16 +4,14 @@ import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { request } from 'undici';
 import { encodeHttp } from '../cloudevents/http.js';
-import { encodeNats } from '../cloudevents/nats.js';
 import { validateEvent } from '../cloudevents/validator.js';
 import type { CloudEvent } from '../cloudevents/event.js';
 import { loadConfigFile } from '../config/load.js';
 import type { GatewayConfig } from '../config/types.js';
 import { ApiError, ErrorCodes, GatewayError } from '../errors.js';
 import { localNatsUrlFile } from '../nats/local.js';
-import { eventMsgId } from '../ingest/publish.js';
-import { mapToHeaders } from '../nats/headers.js';
-import { ingestPrefix, ingestSubject } from '../nats/subjects.js';
+import { EventPublisher } from '../ingest/publish.js';
+import { ingestPrefix } from '../nats/subjects.js';
 
 interface PublishOptions {
   config: string;
@@ -46,10 +44,9 @@ export async function publishCommand(opts: PublishOptions): Promise<void> {
   const servers = opts.nats ?? (config.nats.servers.length ? config.nats.servers.join(',') : localServerUrl(config));
   const nc = await connect({ servers: servers.split(','), name: 'ceg publish' });
   try {
-    const { headers, data } = encodeNats(event, opts.mode);
-    const subject = ingestSubject(ingestPrefix(config.nats.stream.subjects), event.type);
-    const ack = await jetstream(nc).publish(subject, data, { headers: mapToHeaders(headers), msgID: eventMsgId(event) });
-    console.log(`published ${event.type} ${event.id} to ${subject} (stream ${ack.stream}, seq ${ack.seq}${ack.duplicate ? ', duplicate' : ''})`);
+    const publisher = new EventPublisher(jetstream(nc), ingestPrefix(config.nats.stream.subjects));
+    const ack = await publisher.publish(event, opts.mode);
+    console.log(`published ${event.type} ${event.id} to ${ack.subject} (stream ${ack.stream}, seq ${ack.seq}${ack.duplicate ? ', duplicate' : ''})`);
   } finally {
     await nc.drain();
   }

@@ -21,14 +21,18 @@ export class EventPublisher {
   ) {}
 
   /** Resolves once JetStream has stored the event (or recognised it as a duplicate). */
-  async publish(event: CloudEvent): Promise<{ seq: number; duplicate: boolean }> {
-    const { headers, data } = encodeNats(event, 'structured');
+  async publish(
+    event: CloudEvent,
+    mode: 'structured' | 'binary' = 'structured',
+  ): Promise<{ subject: string; stream: string; seq: number; duplicate: boolean }> {
+    const { headers, data } = encodeNats(event, mode);
+    const subject = ingestSubject(this.subjectPrefix, event.type);
     try {
-      const ack = await this.js.publish(ingestSubject(this.subjectPrefix, event.type), data, {
+      const ack = await this.js.publish(subject, data, {
         headers: mapToHeaders(headers),
         msgID: eventMsgId(event),
       });
-      return { seq: ack.seq, duplicate: ack.duplicate };
+      return { subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       throw new GatewayError(ErrorCodes.NATS_PUBLISH, `cannot store the event in JetStream: ${(err as Error).message}`, {
         cause: err,
