@@ -7,7 +7,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import { Gateway } from '../../src/gateway.js';
-import { eventually, fixture, readStream, testConfig, testLogger } from '../helpers/gateway.js';
+import { deadLetters, eventually, fixture, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
@@ -65,11 +65,7 @@ describe('gateway core end to end', function () {
 
   async function deadLetterFor(match: (h: Map<string, string>, body: string) => boolean) {
     return eventually(async () => {
-      for (const m of await readStream(nc, 'CEG_DLQ')) {
-        const h = new Map<string, string>();
-        for (const [k, v] of m.headers ?? []) h.set(k.toLowerCase(), v[0] ?? '');
-        if (match(h, new TextDecoder().decode(m.data))) return h;
-      }
+      for (const dl of await deadLetters(nc)) if (match(dl.headers, new TextDecoder().decode(dl.data))) return dl.headers;
       return undefined;
     }, 15_000, 'a dead letter');
   }

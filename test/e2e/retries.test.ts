@@ -7,7 +7,7 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { Gateway } from '../../src/gateway.js';
 import type { DeliveryTask } from '../../src/delivery/task.js';
-import { eventually, readStream, testConfig, testLogger } from '../helpers/gateway.js';
+import { deadLetters, eventually, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { startReceiver, type Receiver, type Received, type Responder } from '../helpers/receiver.js';
 
@@ -105,12 +105,9 @@ describe('delivery retries end to end', function () {
   async function deadLetter(type: string, id: string) {
     return eventually(
       async () => {
-        for (const m of await readStream(nc, 'CEG_DLQ')) {
-          const task = JSON.parse(dec.decode(m.data)) as DeliveryTask;
-          if (task.event?.id !== id) continue;
-          const h = new Map<string, string>();
-          for (const [k, v] of m.headers ?? []) h.set(k.toLowerCase(), v[0] ?? '');
-          return { subject: m.subject, headers: h, task };
+        for (const { subject, headers, data } of await deadLetters(nc)) {
+          const task = JSON.parse(dec.decode(data)) as DeliveryTask;
+          if (task.event?.id === id) return { subject, headers, task };
         }
         return undefined;
       },

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { api, tenantKey } from '../helpers/api.js';
-import { eventually, readStream, ROOT } from '../helpers/gateway.js';
+import { deadLetters, eventually, ROOT } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { runCeg, writeConfig, type GatewayProcess } from '../helpers/process.js';
 import { startReceiver, type Receiver, type Responder } from '../helpers/receiver.js';
@@ -66,12 +66,12 @@ async function endpoint(
 }
 
 /** Ids of the dead letters of delivery, by subscription id. */
-async function deadLetters(nc: NatsConnection): Promise<Map<string, Set<string>>> {
+async function deadLettersByTarget(nc: NatsConnection): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
-  for (const m of await readStream(nc, 'CEG_DLQ')) {
-    if (!m.subject.startsWith('ceg.dlq.delivery.')) continue;
-    const target = m.headers?.get('Ceg-Target') ?? '';
-    const id = (JSON.parse(dec.decode(m.data)) as { event: { id: string } }).event.id;
+  for (const { subject, headers, data } of await deadLetters(nc)) {
+    if (!subject.startsWith('ceg.dlq.delivery.')) continue;
+    const target = headers.get('ceg-target') ?? '';
+    const id = (JSON.parse(dec.decode(data)) as { event: { id: string } }).event.id;
     out.set(target, (out.get(target) ?? new Set()).add(id));
   }
   return out;
@@ -173,7 +173,7 @@ describe('soak: delivery through two SIGKILLs', function () {
       async () => {
         // dead letters are read only when their count changes
         const count = (await jsm.streams.info('CEG_DLQ')).state.messages;
-        if (count !== [...dead.values()].reduce((s, ids) => s + ids.size, 0)) dead = await deadLetters(nc);
+        if (count !== [...dead.values()].reduce((s, ids) => s + ids.size, 0)) dead = await deadLettersByTarget(nc);
         return endpoints.every((e) => missing(e, dead.get(e.subscriptionId!) ?? new Set()).length === 0) ? true : undefined;
       },
       150_000,

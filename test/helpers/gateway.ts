@@ -41,6 +41,15 @@ export async function readStream(nc: NatsConnection, stream: string): Promise<Js
   return out;
 }
 
+/** The dead-letter stream's messages, with their headers by lower-case name (first value). */
+export async function deadLetters(nc: NatsConnection): Promise<Array<{ subject: string; headers: Map<string, string>; data: Uint8Array }>> {
+  return (await readStream(nc, 'CEG_DLQ')).map((m) => {
+    const headers = new Map<string, string>();
+    for (const [k, v] of m.headers ?? []) headers.set(k.toLowerCase(), v[0] ?? '');
+    return { subject: m.subject, headers, data: m.data };
+  });
+}
+
 /** Polls `check` until it returns a value (not undefined) or times out. */
 export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
