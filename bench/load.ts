@@ -5,7 +5,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Progress } from '../src/cli/progress.js';
 import type { BenchReceiver } from './receiver.js';
-import { sampleRss } from './rss.js';
+import { cpuSeconds, sampleRss } from './proc.js';
 import { latency, perSecond, type Latency } from './stats.js';
 import { benchMessage, fanout, type Shape } from './workload.js';
 
@@ -26,8 +26,10 @@ export interface LoadOptions {
   paced: { deliveries: number; perSecond: number };
   /** per phase */
   timeoutMs: number;
-  /** the system's process, for its RSS */
+  /** the system's process, for its RSS and CPU time */
   pid: number;
+  /** the nats-server's process, for its CPU time */
+  natsPid?: number;
 }
 
 export interface LoadResult {
@@ -38,6 +40,11 @@ export interface LoadResult {
   latency: Latency;
   /** peak RSS during the throughput phase */
   rssMiB: number | undefined;
+  /**
+   * CPU time per delivery during the throughput phase, in µs, of the system and of the nats-server it
+   * drives: steadier than deliveries/s on a shared machine, and it tells where the time goes
+   */
+  cpuUs: { system: number | undefined; nats: number | undefined };
   /** deliveries that carried a webhook-signature */
   signed: number;
   duplicates: number;
@@ -118,8 +125,14 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
 
   const warm = await phase('warm-up', opts.warmup, { kind: 'closed', inFlight: opts.inFlight });
   const rss = sampleRss(opts.pid);
+  const cpuBefore = { system: cpuSeconds(opts.pid), nats: opts.natsPid === undefined ? undefined : cpuSeconds(opts.natsPid) };
   const load = warm.timedOut ? warm : await phase('throughput', opts.deliveries, { kind: 'closed', inFlight: opts.inFlight });
   const rssMiB = rss.stop();
+  const perDelivery = (before: number | undefined, pid: number | undefined) => {
+    const after = pid === undefined ? undefined : cpuSeconds(pid);
+    return before === undefined || after === undefined || load.received === 0 ? undefined : ((after - before) * 1e6) / load.received;
+  };
+  const cpuUs = { system: perDelivery(cpuBefore.system, opts.pid), nats: perDelivery(cpuBefore.nats, opts.natsPid) };
   const paced = load.timedOut ? load : await phase(`latency @${opts.paced.perSecond}/s`, opts.paced.deliveries, { kind: 'paced', perSecond: opts.paced.perSecond });
   return {
     deliveries: load.received,
@@ -127,6 +140,7 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
     perSecond: perSecond(load.received, load.elapsedMs),
     latency: latency(paced.latencies),
     rssMiB,
+    cpuUs,
     signed: warm.signed + load.signed + paced.signed,
     duplicates: opts.receiver.duplicates,
     timedOut: warm.timedOut || load.timedOut || paced.timedOut,

@@ -35,6 +35,7 @@ export async function runScenario(scenario: Scenario, settings: LoadSettings): P
         receiver,
         shape: scenario.shape,
         pid: system.pid,
+        natsPid: nats.process.pid,
       });
     } finally {
       await nc.drain();

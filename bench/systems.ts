@@ -55,14 +55,15 @@ async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: 
     http: { host: '127.0.0.1', port: 0 },
     schemas: { dir: path.join(ROOT, 'schemas') },
     routes: gatewayRoutes(opts.shape, opts.receiverUrl, system.pipeline),
-    delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+    // the bridge limits nothing per target: no budget here either that the load could reach
+    delivery: { ssrf: { allow: ['127.0.0.1/32'] }, maxConcurrencyPerTarget: 1000 },
     storage: { dataDir: path.join(opts.dir, 'data'), ...(system.mongodb ? { mongodb: system.mongodb } : {}) },
     log: { level: 'info' },
   };
   const file = path.join(opts.dir, 'gateway.yaml');
   writeFileSync(file, yaml.dump(doc));
   // the environment's NATS_URL / MONGODB_URL would override the file: this run names its own servers
-  const child = await startNode([path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
+  const child = await startNode([...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF] : []), path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
     env: { NATS_URL: '', MONGODB_URL: '' },
     timeoutMs: 60_000,
   });

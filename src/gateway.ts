@@ -187,7 +187,6 @@ export class Gateway {
     });
 
     const admitter = new Admitter({ js, config, router: Router.of(new RouteTable(config.routes), index), store, metrics });
-    const ingest = new IngestConsumer({ js, config, validateData, admitter, deadLetter, metrics, logger });
     const sender = new Sender({
       guard: new SsrfGuard(config.delivery.ssrf.allow),
       httpsOnly: config.delivery.ssrf.httpsOnly,
@@ -212,6 +211,7 @@ export class Gateway {
         logger.warn({ subscription: id, tenant: tenantId, reason }, 'subscription disabled');
       },
     });
+    const ingest = new IngestConsumer({ js, config, validateData, admitter, inline: (t, origin) => worker.inline(t, origin), deadLetter, metrics, logger });
     const ordered = new OrderedPartitions({ jsm, worker, config, logger });
     sync.onReload((subs) => void ordered.sync(subs));
     const redeliverer = new Redeliverer({ js, jsm, config });

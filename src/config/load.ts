@@ -119,6 +119,7 @@ export function buildConfig(doc: unknown, opts: LoadOptions & { file?: string; r
       maxConcurrencyPerTarget: raw.delivery.maxConcurrencyPerTarget,
       orderingPartitions: raw.delivery.orderingPartitions,
       disableAfterMs: toMs(raw.delivery.disableAfter),
+      inline: { enabled: raw.delivery.inline.enabled, handoffAfterMs: toMs(raw.delivery.inline.handoffAfter) },
       ssrf: raw.delivery.ssrf,
     },
     api: {
@@ -181,6 +182,14 @@ function semanticChecks(raw: Record<string, any>): Violation[] {
       if (msg) out.push({ pointer: `/routes/${i}/match/types/${j}`, message: msg, rule: 'pattern' });
     });
   });
+  // an event stays unacked while its inline attempts run: JetStream must not offer it again meanwhile
+  if (raw.delivery.inline.enabled && toMs(raw.delivery.inline.handoffAfter) * 2 > toMs(raw.nats.consumer.ackWait)) {
+    out.push({
+      pointer: '/delivery/inline/handoffAfter',
+      message: `must be at most half of nats.consumer.ackWait (${raw.nats.consumer.ackWait}): an event waits for its inline attempts before it is acked`,
+      rule: 'range',
+    });
+  }
   raw.delivery.ssrf.allow.forEach((c: string, i: number) => {
     try {
       ipaddr.parseCIDR(c);

@@ -207,6 +207,18 @@ export const configSchema = {
         orderingPartitions: { type: 'integer', minimum: 1, maximum: 256, default: 8 },
         // a subscription with no successful delivery for this long is disabled
         disableAfter: { ...durationSchema, default: '5d' },
+        // the first attempt of an unordered delivery runs straight from ingest (no deliveries-stream round
+        // trip); one still running at handoffAfter is handed over to the deliveries stream, and a target that
+        // failed or needed a hand-off takes that stream for a while
+        inline: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            handoffAfter: { ...durationSchema, default: '2s' },
+          },
+        },
         ssrf: {
           type: 'object',
           additionalProperties: false,

@@ -57,6 +57,7 @@ export interface GatewayConfig {
     maxConcurrencyPerTarget: number;
     orderingPartitions: number;
     disableAfterMs: number;
+    inline: { enabled: boolean; handoffAfterMs: number };
     ssrf: { allow: string[]; httpsOnly: boolean };
   };
   api: {

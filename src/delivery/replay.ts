@@ -9,6 +9,7 @@ import type { ReplayJob, ReplayRequest } from '../api/context.js';
 import { decodeNats } from '../cloudevents/nats.js';
 import type { GatewayConfig } from '../config/types.js';
 import type { Admitter } from '../ingest/admit.js';
+import { InFlight } from '../ingest/inflight.js';
 import { headersToMap } from '../nats/headers.js';
 import type { Logger } from '../observe/logger.js';
 import { SubscriptionIndex } from '../routing/subscriptions.js';
@@ -22,7 +23,7 @@ const QUIET_MS = 5000;
 
 export class ReplayJobs {
   #kv?: KV;
-  readonly #running = new Set<Promise<void>>();
+  readonly #running = new InFlight();
   #stopping = false;
 
   constructor(
@@ -47,8 +48,7 @@ export class ReplayJobs {
       updatedAt: now,
     };
     await this.#save(job);
-    const run = this.#run(job, sub, req).finally(() => this.#running.delete(run));
-    this.#running.add(run);
+    this.#running.track(this.#run(job, sub, req));
     return job;
   }
 
@@ -62,7 +62,7 @@ export class ReplayJobs {
   /** Lets running jobs stop at their next message; their progress says how far they got. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await Promise.allSettled([...this.#running]);
+    await this.#running.idle();
   }
 
   async #run(job: ReplayJob, sub: Subscription, req: ReplayRequest): Promise<void> {

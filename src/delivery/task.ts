@@ -19,6 +19,11 @@ export interface DeliveryTask {
   event: CloudEvent;
   /** epoch ms the event was first seen by the gateway, for publish→delivery latency */
   ingestedAt: number;
+  /**
+   * Set on a task published after an inline first attempt (see inline.ts): not to be tried before this
+   * epoch ms, and the store, not the task, says how many attempts were made.
+   */
+  notBefore?: number;
 }
 
 const encoder = new TextEncoder();

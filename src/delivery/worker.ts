@@ -1,7 +1,8 @@
 // Delivery workers: pull tasks from the deliveries stream, render them through the target's pipeline
 // (transform → format → sign), POST, record the outcome and the attempt, and settle the JetStream message:
 // ack on success or final failure (after the dead letter is durable), nak with the retry delay otherwise.
-// Retry timing lives in JetStream, so a restart loses no scheduled retry.
+// Retry timing lives in JetStream, so a restart loses no scheduled retry. First attempts may also run
+// inline, straight from ingest (inline.ts).
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { encodeHttp } from '../cloudevents/http.js';
 import type { CloudEvent } from '../cloudevents/event.js';
@@ -19,15 +20,20 @@ import { TargetBudgets } from './budget.js';
 import { maskHeaders } from './mask.js';
 import { isOperational } from '../routing/operational.js';
 import { deliveryFailedEvent, type DisableReason } from './operational.js';
+import { HANDOFF_MARGIN_MS, InlineHealth } from './inline.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
 import { HELD, type ResolvedTarget, type TargetResolver } from './target.js';
-import { decodeTask, targetKey, type DeliveryTask } from './task.js';
+import { decodeTask, encodeTask, targetKey, taskSubject, type DeliveryTask } from './task.js';
 
 /** How often a task of a paused subscription is looked at again. */
 const HOLD_MS = 5000;
 /** Back-off for a task that could not be settled because the store or NATS failed. */
 const INFRA_RETRY_MS = 2000;
+/** How long a fresh task waits for an inline slot before it takes the deliveries stream instead. */
+const SLOT_WAIT_MS = 100;
+/** A task due later than this is handed back until it is due; within it, a timer's lateness is not worth a round trip. */
+const EARLY_SLACK_MS = 20;
 /** A manual redelivery is one attempt: its failure is final, not the start of a new schedule. */
 const ONE_ATTEMPT: RetryPolicy = { scheduleMs: [0], jitter: 0 };
 
@@ -55,10 +61,17 @@ export interface Executed {
 export class DeliveryWorker {
   readonly #loops = new Map<string, { messages: ConsumerMessages; done: Promise<void> }>();
   readonly #slots: Semaphore;
+  /**
+   * Inline attempts have their own slots: sharing the stream loop's would let a backlog there, holding them
+   * all, push every fresh delivery onto the costlier path, which only grows the backlog
+   */
+  readonly #inlineSlots: Semaphore;
   readonly #budgets = new TargetBudgets();
+  readonly #inline = new InlineHealth();
 
   constructor(private readonly deps: WorkerDeps) {
     this.#slots = new Semaphore(deps.config.delivery.concurrency);
+    this.#inlineSlots = new Semaphore(deps.config.delivery.concurrency);
   }
 
   /** Starts on the shared consumer of unordered tasks. */
@@ -86,6 +99,7 @@ export class DeliveryWorker {
   async stop(): Promise<void> {
     await Promise.all([...this.#loops.keys()].map((name) => this.detach(name)));
     await this.#slots.idle(this.deps.config.delivery.concurrency);
+    await this.#inlineSlots.idle(this.deps.config.delivery.concurrency);
     await this.deps.store.attempts.flush().catch((err) => this.deps.logger.error({ err }, 'attempt log flush failed at stop'));
   }
 
@@ -94,6 +108,100 @@ export class DeliveryWorker {
     const executed = await this.#execute(task, target, 1, ONE_ATTEMPT);
     await this.#consequences(task, target, executed);
     return executed;
+  }
+
+  /**
+   * Tries the first attempt of a fresh task now, from the ingest loop (inline.ts). Undefined when it is not
+   * taken (ordered, not auto, inline off, target paused, gone, cooling down or over a budget): the caller
+   * enqueues it. Otherwise `durable` resolves once the outcome is durable (attempt recorded; a retry's task
+   * or the dead letter published), or once a hand-off task is, if the attempt outlives the hand-off limit.
+   * `origin` names the event for a dead letter.
+   */
+  async inline(task: DeliveryTask, origin: string): Promise<{ durable: Promise<void> } | undefined> {
+    const { enabled } = this.deps.config.delivery.inline;
+    if (!enabled || task.trigger !== 'auto' || (task.target.kind === 'subscription' && task.target.partition !== undefined)) return undefined;
+    const key = targetKey(task.target);
+    const declined = (reason: 'cooling' | 'busy' | 'target' | 'budget') => {
+      this.deps.metrics.inlineAttempts.inc({ result: `declined_${reason}` });
+      return undefined;
+    };
+    if (!this.#inline.ok(key)) return declined('cooling');
+    // busy slots usually free within moments (fast endpoints); waiting briefly lets the intake slow down to
+    // the pace of delivery instead of moving work to the costlier path, and endpoints slow enough to hold
+    // every slot for longer send the rest to the stream
+    if (!(await this.#inlineSlots.acquireWithin(SLOT_WAIT_MS))) return declined('busy');
+    let target: ResolvedTarget | typeof HELD | undefined;
+    try {
+      target = await this.deps.targets.resolve(task.target);
+    } catch {
+      target = undefined; // the queued path resolves it again, and retries when that fails
+    }
+    if (!target || target === HELD || this.#budgets.take(key, target.limits) > 0) {
+      this.#inlineSlots.release();
+      return declined(!target || target === HELD ? 'target' : 'budget');
+    }
+    return { durable: this.#runInline(task, target, key, origin) };
+  }
+
+  #runInline(task: DeliveryTask, target: ResolvedTarget, key: string, origin: string): Promise<void> {
+    const { metrics, logger, config } = this.deps;
+    const startedAt = Date.now();
+    let handedOff = false;
+    return new Promise<void>((resolve, reject) => {
+      const handoff = setTimeout(() => {
+        handedOff = true;
+        this.#inline.coolDown(key);
+        metrics.inlineAttempts.inc({ result: 'handed_off' });
+        // the task waits until the running attempt has surely ended and recorded what it did
+        this.#publishTask(task, startedAt + target.timeoutMs + HANDOFF_MARGIN_MS).then(resolve, reject);
+      }, config.delivery.inline.handoffAfterMs);
+      const followUp = async (executed: Executed) => {
+        const { outcome, attempt } = executed;
+        if (outcome.kind !== 'success' && outcome.kind !== 'dropped') this.#inline.coolDown(key);
+        metrics.deliveryAttempts.inc({ outcome: outcome.kind });
+        if (outcome.kind === 'success') metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
+        // after a hand-off, the published task takes the retry from the store's next attempt time
+        if (outcome.kind === 'retry' && !handedOff) await this.#publishTask(task, attempt!.nextAttemptAt!.getTime());
+        if (outcome.kind === 'failed') await this.#failed(task, target, executed, encodeTask(task), origin);
+      };
+      this.#execute(task, target, 1, target.retry)
+        .then(
+          (executed) => {
+            clearTimeout(handoff);
+            return followUp(executed);
+          },
+          async (err: unknown) => {
+            // the store (or a plugin) failed around the request: the stream's task tries it again
+            clearTimeout(handoff);
+            this.#inline.coolDown(key);
+            logger.warn({ err, delivery: task.deliveryId }, `inline attempt not recorded, retrying in ${INFRA_RETRY_MS} ms`);
+            if (!handedOff) await this.#publishTask(task, Date.now() + INFRA_RETRY_MS);
+          },
+        )
+        .finally(() => {
+          this.#budgets.release(key);
+          this.#inlineSlots.release();
+        })
+        .then(
+          () => {
+            if (handedOff) return;
+            metrics.inlineAttempts.inc({ result: 'completed' });
+            resolve();
+          },
+          (err: unknown) => {
+            if (handedOff) logger.error({ err, delivery: task.deliveryId }, 'cannot settle an inline attempt after its hand-off');
+            else reject(err);
+          },
+        );
+    });
+  }
+
+  /** Publishes a task for work left after an inline attempt; its msg id dedupes it against admission's. */
+  async #publishTask(task: DeliveryTask, notBefore: number): Promise<void> {
+    this.deps.metrics.tasksEnqueued.inc({ kind: task.target.kind });
+    await this.deps.js.publish(taskSubject(this.deps.config.nats.deliveries.subjectPrefix, task.target), encodeTask({ ...task, notBefore }), {
+      msgID: task.deliveryId,
+    });
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
@@ -119,13 +227,24 @@ export class DeliveryWorker {
       m.term();
       return;
     }
-    // a task seen again (redelivered, or published twice around a crash) may find its delivery settled; a
-    // first sighting of an auto task needs no look-up, which keeps the hot path at one store write
-    const first = m.info.deliveryCount === 1 && task.trigger === 'auto';
+    if (task.notBefore !== undefined && task.notBefore > Date.now() + EARLY_SLACK_MS) {
+      m.nak(task.notBefore - Date.now());
+      metrics.deliveryAttempts.inc({ outcome: 'scheduled' });
+      return;
+    }
+    // a task seen again (redelivered, published twice around a crash, or after an inline attempt) may find its
+    // delivery settled or not yet due; a first sighting of a fresh auto task needs no look-up
+    const first = m.info.deliveryCount === 1 && task.trigger === 'auto' && task.notBefore === undefined;
     const delivery = first ? undefined : await store.deliveries.get(undefined, task.deliveryId);
     if (delivery && delivery.state !== 'pending' && task.trigger === 'auto') {
       m.ack();
       metrics.deliveryAttempts.inc({ outcome: 'duplicate' });
+      return;
+    }
+    const due = task.trigger === 'auto' ? delivery?.nextAttemptAt?.getTime() : undefined;
+    if (due !== undefined && due > Date.now() + EARLY_SLACK_MS) {
+      m.nak(due - Date.now());
+      metrics.deliveryAttempts.inc({ outcome: 'scheduled' });
       return;
     }
     const target = await this.deps.targets.resolve(task.target);
@@ -254,21 +373,28 @@ export class DeliveryWorker {
         logger.debug({ delivery: task.deliveryId, attempt: attempt?.attempt, delayMs: outcome.delayMs, code: outcome.error.code }, 'delivery will be retried');
         return;
       case 'failed':
-        await this.deps.deadLetter.publish({
-          stage: 'delivery',
-          type: task.event.type,
-          error: outcome.error,
-          body: m.data,
-          origin: `${config.nats.deliveries.name}:${m.seq}`,
-          target: target.routeId ?? target.subscriptionId,
-          attempts: attempt?.attempt,
-          msgId: `delivery-${task.deliveryId}-${attempt?.attempt ?? 0}`,
-        });
+        await this.#failed(task, target, executed, m.data, `${config.nats.deliveries.name}:${m.seq}`);
         m.term();
         metrics.deliveryAttempts.inc({ outcome: 'failed' });
-        logger.warn({ delivery: task.deliveryId, attempt: attempt?.attempt, code: outcome.error.code, err: outcome.error.message }, 'delivery failed for good');
-        await this.#consequences(task, target, executed);
     }
+  }
+
+  /** A final failure: its dead letter (the task as `body`), then what it means for the subscription. */
+  async #failed(task: DeliveryTask, target: ResolvedTarget, executed: Executed, body: Uint8Array, origin: string): Promise<void> {
+    const { outcome, attempt } = executed;
+    if (outcome.kind !== 'failed') return;
+    await this.deps.deadLetter.publish({
+      stage: 'delivery',
+      type: task.event.type,
+      error: outcome.error,
+      body,
+      origin,
+      target: target.routeId ?? target.subscriptionId,
+      attempts: attempt?.attempt,
+      msgId: `delivery-${task.deliveryId}-${attempt?.attempt ?? 0}`,
+    });
+    this.deps.logger.warn({ delivery: task.deliveryId, attempt: attempt?.attempt, code: outcome.error.code, err: outcome.error.message }, 'delivery failed for good');
+    await this.#consequences(task, target, executed);
   }
 
   /**

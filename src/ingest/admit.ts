@@ -13,6 +13,8 @@ import type { AttemptTrigger, DeliveryState, Store } from '../store/types.js';
 
 export interface Admission {
   tasks: DeliveryTask[];
+  /** the tasks whose delivery this admission created (never attempted, so they may run inline) */
+  fresh: ReadonlySet<DeliveryTask>;
   /** every target already had a finished delivery of this event */
   duplicate: boolean;
 }
@@ -34,7 +36,8 @@ export class Admitter {
     const planned = await this.plan(event, targets, { ingestedAt, eventSeq, trigger: 'auto' });
     // a pending delivery may have lost its task in a crash: it is planned again and the msg id dedupes
     const tasks = planned.filter((p) => p.created || p.state === 'pending').map((p) => p.task);
-    return { tasks, duplicate: targets.length > 0 && tasks.length === 0 };
+    const fresh = new Set(planned.filter((p) => p.created).map((p) => p.task));
+    return { tasks, fresh, duplicate: targets.length > 0 && tasks.length === 0 };
   }
 
   /** The delivery (found or created) and its task for each target. */

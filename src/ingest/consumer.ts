@@ -10,8 +10,10 @@ import type { DeadLetterPublisher } from '../nats/deadletter.js';
 import { headersToMap } from '../nats/headers.js';
 import type { Logger } from '../observe/logger.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { Admitter } from './admit.js';
+import type { DeliveryTask } from '../delivery/task.js';
+import type { Admission, Admitter } from './admit.js';
 import { OrderGate } from './gate.js';
+import { InFlight } from './inflight.js';
 import { Semaphore } from './semaphore.js';
 import { Sequencer } from './sequencer.js';
 
@@ -24,6 +26,10 @@ export interface IngestDeps {
   /** data schema validation (the decoder already checked the CloudEvents rules); throws EventError */
   validateData(event: CloudEvent): void;
   admitter: Admitter;
+  /**
+   * Tries a fresh task's first attempt inline (DeliveryWorker.inline): undefined when not taken
+   */
+  inline?(task: DeliveryTask, origin: string): Promise<{ durable: Promise<void> } | undefined>;
   deadLetter: DeadLetterPublisher;
   metrics: Metrics;
   logger: Logger;
@@ -34,6 +40,7 @@ export class IngestConsumer {
   #gate?: OrderGate;
   #loop?: Promise<void>;
   readonly #seq = new Sequencer();
+  readonly #awaiting = new InFlight();
   readonly #slots: Semaphore;
   readonly #size: number;
 
@@ -63,6 +70,7 @@ export class IngestConsumer {
     this.#messages?.stop();
     await this.#loop;
     await this.#slots.idle(this.#size);
+    await this.#awaiting.idle();
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
@@ -90,8 +98,11 @@ export class IngestConsumer {
       return;
     }
     const ingestedAt = m.info.timestampNanos ? Math.floor(m.info.timestampNanos / 1e6) : Date.now();
+    let admission: Admission;
+    let inline: Array<{ durable: Promise<void> } | undefined>;
+    let durable: Promise<unknown>;
     try {
-      const admission = await admitter.admit(event, ingestedAt, m.seq);
+      admission = await admitter.admit(event, ingestedAt, m.seq);
       const ordered = admission.tasks.some((t) => t.target.kind === 'subscription' && t.target.partition !== undefined);
       if (ordered && !(await this.#gate!.pass(m, this.deps.config.nats.consumer.ackWaitMs))) {
         // an earlier event is still held elsewhere: hand this one back so the earlier one can go first
@@ -100,21 +111,45 @@ export class IngestConsumer {
         metrics.eventsIngested.inc({ transport: 'nats', outcome: 'retry' });
         return;
       }
+      // fresh unordered deliveries try their first attempt inline; the rest go through the deliveries stream
+      const origin = `${this.deps.config.nats.stream.name}:${m.seq}`;
+      const fresh = admission.fresh;
+      inline = await Promise.all(admission.tasks.map((t) => (fresh.has(t) ? this.deps.inline?.(t, origin) : undefined)));
       await turn.wait;
-      const published = admitter.enqueue(admission.tasks);
+      const published = admitter.enqueue(admission.tasks.filter((_, i) => !inline[i]));
       turn.done();
-      await Promise.all(published);
-      m.ack();
-      logger.debug({ seq: m.seq, type: event.type, id: event.id, tasks: admission.tasks.length, duplicate: admission.duplicate }, 'event admitted');
-      if (admission.duplicate) metrics.eventsDuplicate.inc();
-      metrics.eventsIngested.inc({ transport: 'nats', outcome: admission.duplicate ? 'duplicate' : 'accepted' });
+      durable = Promise.all([...published, ...inline.map((i) => i?.durable)]);
     } catch (err) {
       turn.done();
-      // store or NATS unavailable: nothing was acked, the event stays in the stream and comes back
-      logger.warn({ err, seq: m.seq, type: event.type, id: event.id }, `cannot admit event, retrying in ${RETRY_DELAY_MS} ms`);
-      m.nak(RETRY_DELAY_MS);
-      metrics.eventsIngested.inc({ transport: 'nats', outcome: 'retry' });
+      this.#retry(m, event, err);
+      return;
     }
+    const settled = this.#ackOnceDurable(m, event, admission, durable);
+    // inline attempts last as long as the endpoint takes to answer: the event waits for them (unacked) without
+    // holding one of the slots, so a slow endpoint cannot slow the intake of everything else
+    if (inline.some(Boolean)) this.#awaiting.track(settled);
+    else await settled;
+  }
+
+  async #ackOnceDurable(m: JsMsg, event: CloudEvent, admission: Admission, durable: Promise<unknown>): Promise<void> {
+    try {
+      await durable;
+    } catch (err) {
+      this.#retry(m, event, err);
+      return;
+    }
+    m.ack();
+    const { logger, metrics } = this.deps;
+    logger.debug({ seq: m.seq, type: event.type, id: event.id, tasks: admission.tasks.length, duplicate: admission.duplicate }, 'event admitted');
+    if (admission.duplicate) metrics.eventsDuplicate.inc();
+    metrics.eventsIngested.inc({ transport: 'nats', outcome: admission.duplicate ? 'duplicate' : 'accepted' });
+  }
+
+  /** Store or NATS unavailable: nothing was acked, the event stays in the stream and comes back. */
+  #retry(m: JsMsg, event: CloudEvent, err: unknown): void {
+    this.deps.logger.warn({ err, seq: m.seq, type: event.type, id: event.id }, `cannot admit event, retrying in ${RETRY_DELAY_MS} ms`);
+    m.nak(RETRY_DELAY_MS);
+    this.deps.metrics.eventsIngested.inc({ transport: 'nats', outcome: 'retry' });
   }
 
   async #deadLetter(m: JsMsg, err: unknown): Promise<void> {

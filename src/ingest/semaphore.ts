@@ -15,6 +15,25 @@ export class Semaphore {
     await new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
+  /** Like `acquire`, but gives up after `ms`: true when a slot was taken. */
+  async acquireWithin(ms: number): Promise<boolean> {
+    if (this.#free > 0) {
+      this.#free--;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        resolve(false);
+      }, ms);
+      this.#waiters.push(waiter);
+    });
+  }
+
   release(): void {
     const next = this.#waiters.shift();
     if (next) next();

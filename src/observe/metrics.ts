@@ -38,6 +38,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       labelNames: ['outcome'] as const,
       registers,
     }),
+    inlineAttempts: new Counter({
+      name: 'ceg_delivery_inline_total',
+      help: 'Fresh deliveries offered an inline first attempt, by result: completed, handed_off (to the deliveries stream), declined_<why>',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     pipelineDrops: new Counter({
       name: 'ceg_pipeline_drops_total',
       help: 'Events dropped by a pipeline step, by step',

@@ -1,7 +1,7 @@
 // UUIDv7 ids (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter, then random bits. Hand-written
 // because the installed `uuid` (8.x) predates v7. The counter keeps ids made in the same millisecond by this
 // process strictly increasing, so cursor pages are stable and match creation order.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 let lastMs = 0;
 let seq = 0;
@@ -19,11 +19,9 @@ export function newId(now: number = Date.now()): string {
     seq = 0;
   }
   lastMs = ms;
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (seq >> 8);
-  b[7] = seq & 0xff;
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  const hex = b.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // the random tail comes from a v4 UUID, which Node draws from a pooled buffer (one randomBytes call per id
+  // cost more than the rest of the id); its fourth group already carries the RFC variant bits
+  const random = randomUUID();
+  const time = ms.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${seq.toString(16).padStart(3, '0')}-${random.slice(19)}`;
 }

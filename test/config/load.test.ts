@@ -63,6 +63,15 @@ describe('config loading', () => {
     expect(pointers).to.include.members(['/routes/1/name', '/routes/1/match/types/0', '/delivery/ssrf/allow/0']);
   });
 
+  it('refuses an inline hand-off limit that an event could outlive unacked, unless inline attempts are off', () => {
+    const err = invalid({ nats: { consumer: { ackWait: '10s' } }, delivery: { inline: { handoffAfter: '6s' } } });
+    expect(err.violations[0]).to.deep.include({ pointer: '/delivery/inline/handoffAfter' });
+    expect(err.violations[0]!.message).to.match(/half of nats\.consumer\.ackWait \(10s\)/);
+    const off = buildConfig({ nats: { consumer: { ackWait: '10s' } }, delivery: { inline: { enabled: false, handoffAfter: '6s' } } });
+    expect(off.delivery.inline).to.deep.equal({ enabled: false, handoffAfterMs: 6000 });
+    expect(buildConfig({}).delivery.inline).to.deep.equal({ enabled: true, handoffAfterMs: 2000 });
+  });
+
   it('interpolates ${VAR} and ${VAR:-fallback} after parsing, with $${ as an escape', () => {
     const c = buildConfig(
       { nats: { token: '${TOKEN}', name: '${NAME:-gw}' }, routes: [route({ destinations: [{ url: 'https://h.example/', headers: { 'x-template': '$${literal}' } }] })] },

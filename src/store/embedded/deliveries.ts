@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { StoreContext } from '../context.js';
 import { deliveryTarget } from '../delivery.js';
 import { notFound } from '../errors.js';
@@ -43,17 +43,18 @@ function toDelivery(row: Row): Delivery {
   });
 }
 
-interface ListParams {
-  tenantId: string | null;
-  subscriptionId: string | null;
-  routeId: string | null;
-  state: string | null;
-  eventType: string | null;
-  from: number | null;
-  to: number | null;
-  cursor: string | null;
-  limit: number;
-}
+/** The list filters, each with its condition; only those given go into the statement. */
+const FILTERS = {
+  tenantId: 'tenant_id = @tenantId',
+  subscriptionId: 'subscription_id = @subscriptionId',
+  routeId: 'route_id = @routeId',
+  state: 'state = @state',
+  eventType: 'event_type = @eventType',
+  from: 'created_at >= @from',
+  to: 'created_at < @to',
+  cursor: 'id < @cursor',
+} as const;
+type ListParams = { [K in keyof typeof FILTERS]?: string | number };
 
 export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: GroupCommit): DeliveryRepo {
   const insert = db.prepare(
@@ -67,18 +68,20 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
     `SELECT ${COLUMNS} FROM deliveries WHERE event_source = ? AND event_id = ? AND target = ?`,
   );
   const byId = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
-  const page = db.prepare<[ListParams], Row>(
-    `SELECT ${COLUMNS} FROM deliveries
-     WHERE (@tenantId IS NULL OR tenant_id = @tenantId)
-       AND (@subscriptionId IS NULL OR subscription_id = @subscriptionId)
-       AND (@routeId IS NULL OR route_id = @routeId)
-       AND (@state IS NULL OR state = @state)
-       AND (@eventType IS NULL OR event_type = @eventType)
-       AND (@from IS NULL OR created_at >= @from)
-       AND (@to IS NULL OR created_at < @to)
-       AND (@cursor IS NULL OR id < @cursor)
-     ORDER BY id DESC LIMIT @limit`,
-  );
+  // one statement per combination of filters given, so each can use the index that fits it: a single
+  // statement with `(@x IS NULL OR col = @x)` terms makes SQLite scan the whole table
+  const pages = new Map<string, Statement<[ListParams & { limit: number }], Row>>();
+  const page = (params: ListParams, limit: number): Row[] => {
+    const given = (Object.keys(FILTERS) as Array<keyof typeof FILTERS>).filter((k) => params[k] !== undefined);
+    const key = given.join(',');
+    let stmt = pages.get(key);
+    if (!stmt) {
+      const where = given.length ? `WHERE ${given.map((k) => FILTERS[k]).join(' AND ')}` : '';
+      stmt = db.prepare<[ListParams & { limit: number }], Row>(`SELECT ${COLUMNS} FROM deliveries ${where} ORDER BY id DESC LIMIT @limit`);
+      pages.set(key, stmt);
+    }
+    return stmt.all({ ...Object.fromEntries(given.map((k) => [k, params[k]])), limit });
+  };
   const record = db.prepare<[Record<string, unknown>], Row>(
     `UPDATE deliveries SET attempts = attempts + 1, state = @state, last_attempt_at = @at, updated_at = @now,
        next_attempt_at = CASE WHEN @keepNext THEN next_attempt_at ELSE @nextAttemptAt END,
@@ -122,17 +125,19 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
     }),
     list: (tenantId, query = {}) => guard(() => {
       const limit = pageLimit(query);
-      const rows = page.all({
-        tenantId: tenantId ?? null,
-        subscriptionId: query.subscriptionId ?? null,
-        routeId: query.routeId ?? null,
-        state: query.state ?? null,
-        eventType: query.eventType ?? null,
-        from: query.from?.getTime() ?? null,
-        to: query.to?.getTime() ?? null,
-        cursor: query.cursor ?? null,
-        limit: limit + 1,
-      });
+      const rows = page(
+        {
+          tenantId,
+          subscriptionId: query.subscriptionId,
+          routeId: query.routeId,
+          state: query.state,
+          eventType: query.eventType,
+          from: query.from?.getTime(),
+          to: query.to?.getTime(),
+          cursor: query.cursor,
+        },
+        limit + 1,
+      );
       return toPage(rows.map(toDelivery), limit);
     }),
     recordAttempt: (id, outcome) => guard(() => commit.run(() => {

@@ -91,6 +91,18 @@ const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX processed_events_expiry ON processed_events (expires_at);
   `,
+  // Partial indexes: a route's delivery has no tenant or subscription, a subscription's no route, and an
+  // index entry nobody can look up is only write cost on the hot path.
+  `
+  DROP INDEX deliveries_tenant;
+  CREATE INDEX deliveries_tenant ON deliveries (tenant_id, id) WHERE tenant_id IS NOT NULL;
+  DROP INDEX deliveries_subscription;
+  CREATE INDEX deliveries_subscription ON deliveries (subscription_id, id) WHERE subscription_id IS NOT NULL;
+  DROP INDEX deliveries_route;
+  CREATE INDEX deliveries_route ON deliveries (route_id, id) WHERE route_id IS NOT NULL;
+  DROP INDEX attempts_subscription;
+  CREATE INDEX attempts_subscription ON attempts (subscription_id, started_at) WHERE subscription_id IS NOT NULL;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -1,5 +1,6 @@
-// Peak resident memory of a process while it works, read from /proc (Linux). The kernel's own high-water
-// mark (VmHWM) would include start-up (tsx compiling TypeScript), which is not what a running gateway costs.
+// What a process costs while it works, read from /proc (Linux): peak resident memory and CPU time. The
+// kernel's own totals (VmHWM, the process's whole CPU time) would include start-up (tsx compiling
+// TypeScript), which is not what a running gateway costs.
 import { readFileSync } from 'node:fs';
 
 const EVERY_MS = 250;
@@ -34,4 +35,16 @@ export function sampleRss(pid: number): RssSampler {
       return peak;
     },
   };
+}
+
+/** User + system CPU seconds the process has used so far; undefined where /proc is not available. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    // the fields after the command name, which is in parentheses and may hold spaces
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
