@@ -14,8 +14,13 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
 // the deprecated IPv4-compatible ::127.0.0.1); only 2000::/3 is allocated as global unicast.
 const GLOBAL_V6 = ipaddr.parseCIDR('2000::/3');
 
+/** Addresses whose verdict is remembered; past this the memory starts over. */
+const MAX_VERDICTS = 10_000;
+
 export class SsrfGuard {
   readonly #allow: Array<[Addr, number]>;
+
+  readonly #verdicts = new Map<string, string | null>();
 
   constructor(allow: string[]) {
     this.#allow = allow.map((c) => ipaddr.parseCIDR(c));
@@ -23,6 +28,16 @@ export class SsrfGuard {
 
   /** null when the address may be connected to, else the reason. */
   check(ip: string): string | null {
+    // the allowlist is fixed, so an address's verdict is too; sinks are few, deliveries to them many
+    let verdict = this.#verdicts.get(ip);
+    if (verdict === undefined) {
+      if (this.#verdicts.size >= MAX_VERDICTS) this.#verdicts.clear();
+      this.#verdicts.set(ip, (verdict = this.#judge(ip)));
+    }
+    return verdict;
+  }
+
+  #judge(ip: string): string | null {
     let addr: Addr = ipaddr.parse(ip);
     // ::ffff:10.0.0.1 is 10.0.0.1 on the wire
     if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();

@@ -37,6 +37,17 @@ const EARLY_SLACK_MS = 20;
 /** A manual redelivery is one attempt: its failure is final, not the start of a new schedule. */
 const ONE_ATTEMPT: RetryPolicy = { scheduleMs: [0], jitter: 0 };
 
+/**
+ * The pipeline freezes the events it runs, so an event fanned out to many targets is encoded once per
+ * content mode; the message is shared read-only (the runner hands sign steps a frozen copy of its headers)
+ */
+const encodings = new WeakMap<CloudEvent, Partial<Record<'binary' | 'structured', OutgoingMessage>>>();
+function encodeOnce(event: CloudEvent, mode: 'binary' | 'structured'): OutgoingMessage {
+  let byMode = encodings.get(event);
+  if (!byMode) encodings.set(event, (byMode = {}));
+  return (byMode[mode] ??= encodeHttp(event, mode));
+}
+
 export interface WorkerDeps {
   js: JetStreamClient;
   config: GatewayConfig;
@@ -291,7 +302,7 @@ export class DeliveryWorker {
     const { metrics, logger, store, sender } = this.deps;
     const startedAt = new Date();
     const ctx = { owner: target.owner, deliveryId: task.deliveryId, attempt: n, keys: target.keys, logger };
-    const rendered = await target.pipeline.run(task.event, ctx, (e: CloudEvent) => encodeHttp(e, target.contentMode));
+    const rendered = await target.pipeline.run(task.event, ctx, (e: CloudEvent) => encodeOnce(e, target.contentMode));
     if (rendered.kind === 'drop') {
       const reason = `dropped by ${rendered.step ?? 'pipeline'}: ${rendered.reason}`;
       await store.deliveries.recordAttempt(task.deliveryId, {
