@@ -21,6 +21,8 @@ const { values: flags } = parseArgs({
     records: { type: 'string' },
     iterations: { type: 'string' },
     timeout: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -30,7 +32,9 @@ if (flags.help) {
   --events N      deliveries measured per end-to-end run (default 5000, --quick 1000)
   --records N     attempt-log records written per store (default 20000, --quick 5000)
   --iterations N  pipeline runs per plugin loop (default 5000, --quick 1000)
-  --timeout S     bound of each phase in seconds (default 120)`);
+  --timeout S     bound of each phase in seconds (default 120)
+  --only NAMES    end-to-end shapes to run, comma-separated: one, ten, thousand, mongodb, pipeline (default all)
+  --cpu-prof DIR  write a V8 CPU profile of each gateway run into DIR (open it in Chrome DevTools)`);
   process.exit(0);
 }
 const count = (flag: string | undefined, normal: number, quick: number) => {
@@ -45,7 +49,11 @@ const settings: LoadSettings = {
   inFlight: 500,
   paced: { deliveries: flags.quick ? 200 : 400, perSecond: 200 },
   timeoutMs: count(flags.timeout, 120, 120) * 1000,
+  cpuProfileDir: flags['cpu-prof'] && path.resolve(flags['cpu-prof']),
 };
+const SCENARIOS = ['one', 'ten', 'thousand', 'mongodb', 'pipeline'] as const;
+const only = new Set(flags.only?.split(',') ?? SCENARIOS);
+for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: no scenario "${name}"; choose from ${SCENARIOS.join(', ')}`);
 
 const machine = {
   nproc: os.availableParallelism(),
@@ -102,11 +110,14 @@ try {
     // a gateway that delivered unsigned would be measuring less than it claims
     if (scenario.system.kind === 'gateway' && result.signed === 0) throw new Error(`${scenario.name}: no delivery was signed`);
   };
-  for (const shape of [SHAPES.one, SHAPES.ten, SHAPES.thousand]) {
+  // the MongoDB and pipeline rows compare with the 1-target bridge
+  const needsOne = only.has('one') || only.has('mongodb') || only.has('pipeline');
+  for (const name of (['one', 'ten', 'thousand'] as const).filter((n) => only.has(n) || (n === 'one' && needsOne))) {
+    const shape = SHAPES[name];
     await measure({ name: `bridge, ${shape.name}`, shape, system: { kind: 'bridge' } });
-    await measure(gateway(shape));
+    if (only.has(name)) await measure(gateway(shape));
   }
-  if (ferret) {
+  if (ferret && only.has('mongodb')) {
     // FerretDB on SQLite is an order of magnitude slower than the embedded store: a smaller run and a
     // latency rate it can follow keep this row bounded and its latency about the path, not a backlog
     await measure(
@@ -118,7 +129,9 @@ try {
       { ...settings, deliveries: Math.ceil(deliveries / 5), warmup: Math.ceil(settings.warmup / 5), paced: { deliveries: 100, perSecond: 10 } },
     );
   }
-  await measure({ name: `gateway, ${SHAPES.one.name}, 4-step pipeline`, shape: SHAPES.one, system: { kind: 'gateway', pipeline: FOUR_STEPS } });
+  if (only.has('pipeline')) {
+    await measure({ name: `gateway, ${SHAPES.one.name}, 4-step pipeline`, shape: SHAPES.one, system: { kind: 'gateway', pipeline: FOUR_STEPS } });
+  }
 } finally {
   await ferret?.stop();
 }
@@ -128,7 +141,7 @@ const store = (s: Scenario) => (s.system.kind === 'bridge' ? 'none' : s.system.m
 console.log('\nEnd to end (publish → JetStream → system → HTTP receiver):');
 console.log(
   table(
-    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'p50 ms', 'p99 ms', 'peak RSS MiB'],
+    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
     rows.map(({ scenario, result, ratio }) => [
       scenario.name + (result.timedOut ? ' (timed out)' : ''),
       store(scenario),
@@ -138,6 +151,8 @@ console.log(
       result.latency.p50Ms,
       result.latency.p99Ms,
       result.rssMiB,
+      result.cpuUs.system,
+      result.cpuUs.nats,
     ]),
   ),
 );

@@ -17,18 +17,19 @@ export interface Scenario {
   shape: Shape;
 }
 
-export type LoadSettings = Pick<LoadOptions, 'deliveries' | 'warmup' | 'inFlight' | 'paced' | 'timeoutMs'>;
+export type LoadSettings = Pick<LoadOptions, 'deliveries' | 'warmup' | 'inFlight' | 'paced' | 'timeoutMs'> & { cpuProfileDir?: string };
 
 export async function runScenario(scenario: Scenario, settings: LoadSettings): Promise<LoadResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-bench-'));
   const nats = await startLocalServer({ storeDir: path.join(dir, 'nats') });
   const receiver = await startBenchReceiver();
   try {
-    const system = await startSystem(scenario.system, { natsUrl: nats.url, receiverUrl: receiver.url, shape: scenario.shape, dir });
+    const { cpuProfileDir, ...load } = settings;
+    const system = await startSystem(scenario.system, { natsUrl: nats.url, receiverUrl: receiver.url, shape: scenario.shape, dir, cpuProfileDir });
     const nc = await connect({ servers: nats.url });
     try {
       return await drive({
-        ...settings,
+        ...load,
         label: scenario.name,
         js: jetstream(nc),
         subject: system.subject,

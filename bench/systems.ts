@@ -28,6 +28,8 @@ export interface StartOptions {
   shape: Shape;
   /** for config files and the embedded store */
   dir: string;
+  /** where the gateway writes a V8 CPU profile (`--cpu-prof`) when it stops */
+  cpuProfileDir?: string;
 }
 
 export async function startSystem(system: System, opts: StartOptions): Promise<Running> {
@@ -63,7 +65,8 @@ async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: 
   const file = path.join(opts.dir, 'gateway.yaml');
   writeFileSync(file, yaml.dump(doc));
   // the environment's NATS_URL / MONGODB_URL would override the file: this run names its own servers
-  const child = await startNode([...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.PROF] : []), path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
+  const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const child = await startNode([...profile, path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
     env: { NATS_URL: '', MONGODB_URL: '' },
     timeoutMs: 60_000,
   });
