@@ -4,12 +4,17 @@
 
 export type TypePredicate = (type: string) => boolean;
 
+/** A pattern without wildcards matches exactly one type: itself. */
+export function isLiteralType(pattern: string): boolean {
+  return !pattern.split('.').some((s) => s === '*' || s === '>');
+}
+
 export function compileTypePattern(pattern: string): TypePredicate {
   if (pattern === '*' || pattern === '>') return () => true;
+  if (isLiteralType(pattern)) return (type) => type === pattern;
   const parts = pattern.split('.');
   const tail = parts[parts.length - 1] === '>';
   const head = tail ? parts.slice(0, -1) : parts;
-  if (!head.includes('*') && !tail) return (type) => type === pattern;
   return (type) => {
     const segs = type.split('.');
     if (tail ? segs.length <= head.length : segs.length !== head.length) return false;
