@@ -26,9 +26,7 @@ export interface IngestDeps {
   /** data schema validation (the decoder already checked the CloudEvents rules); throws EventError */
   validateData(event: CloudEvent): void;
   admitter: Admitter;
-  /**
-   * Tries a fresh task's first attempt inline (DeliveryWorker.inline): undefined when not taken
-   */
+  /** Tries a fresh task's first attempt inline (DeliveryWorker.inline): undefined when not taken. */
   inline?(task: DeliveryTask, origin: string): Promise<{ durable: Promise<void> } | undefined>;
   deadLetter: DeadLetterPublisher;
   metrics: Metrics;
@@ -99,7 +97,7 @@ export class IngestConsumer {
     }
     const ingestedAt = m.info.timestampNanos ? Math.floor(m.info.timestampNanos / 1e6) : Date.now();
     let admission: Admission;
-    let inline: Array<{ durable: Promise<void> } | undefined>;
+    let inline: Array<{ durable: Promise<void> } | undefined> = [];
     let durable: Promise<unknown>;
     try {
       admission = await admitter.admit(event, ingestedAt, m.seq);
@@ -122,6 +120,8 @@ export class IngestConsumer {
     } catch (err) {
       turn.done();
       this.#retry(m, event, err);
+      // attempts already under way finish on their own; the event comes back and finds what they recorded
+      for (const i of inline) i?.durable.catch((e: unknown) => logger.warn({ err: e, seq: m.seq }, 'inline attempt of a retried event failed to settle'));
       return;
     }
     const settled = this.#ackOnceDurable(m, event, admission, durable);
