@@ -9,7 +9,7 @@ import { startNats, type TestNats } from '../helpers/nats.js';
 import { startReceiver, type Receiver, type Responder } from '../helpers/receiver.js';
 
 const enc = new TextEncoder();
-const SLOW_MS = 1500;
+const SLOW_MS = 2500;
 
 /** Each path answers on its own script, indexed by that path's request count. */
 function byPath(scripts: Record<string, (n: number) => ReturnType<Responder>>): Responder {
@@ -51,7 +51,7 @@ async function rig(inline: Record<string, unknown>): Promise<Rig> {
       routes: [route('fast'), route('slow'), route('flaky')],
       schemas: { policies: [{ types: ['test.>'], unknownTypes: 'accept' }] },
       // a short time-out keeps a hand-off task's wait (time-out + 1 s) within the test
-      delivery: { ssrf: { allow: ['127.0.0.1/32'] }, timeout: '3s', inline },
+      delivery: { ssrf: { allow: ['127.0.0.1/32'] }, timeout: '5s', inline },
     },
   });
   const gw = await Gateway.start(config, { logger: testLogger() });
