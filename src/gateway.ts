@@ -194,6 +194,7 @@ export class Gateway {
     });
     const worker = new DeliveryWorker({
       js,
+      enqueue: (task) => admitter.enqueue([task])[0]!,
       config,
       targets: targetsOf(routes, subscriptions),
       sender,

@@ -21,6 +21,12 @@ const PROGRESS_EVERY = 200;
 /** no message for this long: nothing more is coming (the window's tail expired) */
 const QUIET_MS = 5000;
 
+/** A job as it starts: running, nothing scanned yet. */
+export function newReplayJob(sub: Pick<Subscription, 'id' | 'tenantId'>): ReplayJob {
+  const now = new Date().toISOString();
+  return { id: randomUUID(), tenantId: sub.tenantId, subscriptionId: sub.id, state: 'running', scanned: 0, total: 0, enqueued: 0, createdAt: now, updatedAt: now };
+}
+
 export class ReplayJobs {
   #kv?: KV;
   readonly #running = new InFlight();
@@ -35,18 +41,7 @@ export class ReplayJobs {
   }
 
   async begin(sub: Subscription, req: ReplayRequest): Promise<ReplayJob> {
-    const now = new Date().toISOString();
-    const job: ReplayJob = {
-      id: randomUUID(),
-      tenantId: sub.tenantId,
-      subscriptionId: sub.id,
-      state: 'running',
-      scanned: 0,
-      total: 0,
-      enqueued: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const job = newReplayJob(sub);
     await this.#save(job);
     this.#running.track(this.#run(job, sub, req));
     return job;

@@ -24,7 +24,7 @@ import { HANDOFF_MARGIN_MS, InlineHealth } from './inline.js';
 import { fromError, fromResponse, type Outcome } from './outcome.js';
 import type { Sender, SendResult } from './sender.js';
 import { HELD, type ResolvedTarget, type TargetResolver } from './target.js';
-import { decodeTask, encodeTask, targetKey, taskSubject, type DeliveryTask } from './task.js';
+import { decodeTask, encodeTask, targetKey, type DeliveryTask } from './task.js';
 
 /** How often a task of a paused subscription is looked at again. */
 const HOLD_MS = 5000;
@@ -57,6 +57,8 @@ export interface WorkerDeps {
   deadLetter: DeadLetterPublisher;
   metrics: Metrics;
   logger: Logger;
+  /** publishes a task to the deliveries stream, its delivery id as msg id (Admitter.enqueue) */
+  enqueue(task: DeliveryTask): Promise<unknown>;
   /** publishes an operational event into the ingest stream */
   emit(event: CloudEvent): Promise<unknown>;
   /** disables a subscription (410 Gone, …) and tells every instance */
@@ -169,11 +171,10 @@ export class DeliveryWorker {
       const followUp = async (executed: Executed) => {
         const { outcome, attempt } = executed;
         if (outcome.kind !== 'success' && outcome.kind !== 'dropped') this.#inline.coolDown(key);
-        metrics.deliveryAttempts.inc({ outcome: outcome.kind });
-        if (outcome.kind === 'success') metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
         // after a hand-off, the published task takes the retry from the store's next attempt time
         if (outcome.kind === 'retry' && !handedOff) await this.#publishTask(task, attempt!.nextAttemptAt!.getTime());
         if (outcome.kind === 'failed') await this.#failed(task, target, executed, encodeTask(task), origin);
+        this.#count(task, executed);
       };
       this.#execute(task, target, 1, target.retry)
         .then(
@@ -209,10 +210,7 @@ export class DeliveryWorker {
 
   /** Publishes a task for work left after an inline attempt; its msg id dedupes it against admission's. */
   async #publishTask(task: DeliveryTask, notBefore: number): Promise<void> {
-    this.deps.metrics.tasksEnqueued.inc({ kind: task.target.kind });
-    await this.deps.js.publish(taskSubject(this.deps.config.nats.deliveries.subjectPrefix, task.target), encodeTask({ ...task, notBefore }), {
-      msgID: task.deliveryId,
-    });
+    await this.deps.enqueue({ ...task, notBefore });
   }
 
   async #run(messages: ConsumerMessages): Promise<void> {
@@ -238,11 +236,7 @@ export class DeliveryWorker {
       m.term();
       return;
     }
-    if (task.notBefore !== undefined && task.notBefore > Date.now() + EARLY_SLACK_MS) {
-      m.nak(task.notBefore - Date.now());
-      metrics.deliveryAttempts.inc({ outcome: 'scheduled' });
-      return;
-    }
+    if (this.#deferred(m, task.notBefore)) return;
     // a task seen again (redelivered, published twice around a crash, or after an inline attempt) may find its
     // delivery settled or not yet due; a first sighting of a fresh auto task needs no look-up
     const first = m.info.deliveryCount === 1 && task.trigger === 'auto' && task.notBefore === undefined;
@@ -252,12 +246,7 @@ export class DeliveryWorker {
       metrics.deliveryAttempts.inc({ outcome: 'duplicate' });
       return;
     }
-    const due = task.trigger === 'auto' ? delivery?.nextAttemptAt?.getTime() : undefined;
-    if (due !== undefined && due > Date.now() + EARLY_SLACK_MS) {
-      m.nak(due - Date.now());
-      metrics.deliveryAttempts.inc({ outcome: 'scheduled' });
-      return;
-    }
+    if (this.#deferred(m, task.trigger === 'auto' ? delivery?.nextAttemptAt?.getTime() : undefined)) return;
     const target = await this.deps.targets.resolve(task.target);
     if (target === HELD) {
       // the store's attempt count, not JetStream's, places it in the schedule: holding costs no attempt
@@ -366,28 +355,39 @@ export class DeliveryWorker {
   }
 
   async #settle(m: JsMsg, task: DeliveryTask, target: ResolvedTarget, executed: Executed): Promise<void> {
-    const { metrics, logger, config } = this.deps;
-    const { outcome, attempt } = executed;
+    const { outcome } = executed;
     switch (outcome.kind) {
       case 'dropped':
-        m.ack();
-        metrics.deliveryAttempts.inc({ outcome: 'dropped' });
-        return;
       case 'success':
         m.ack();
-        metrics.deliveryAttempts.inc({ outcome: 'success' });
-        if (task.trigger === 'auto') metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
-        return;
+        break;
       case 'retry':
         m.nak(outcome.delayMs);
-        metrics.deliveryAttempts.inc({ outcome: 'retry' });
-        logger.debug({ delivery: task.deliveryId, attempt: attempt?.attempt, delayMs: outcome.delayMs, code: outcome.error.code }, 'delivery will be retried');
-        return;
+        break;
       case 'failed':
-        await this.#failed(task, target, executed, m.data, `${config.nats.deliveries.name}:${m.seq}`);
+        await this.#failed(task, target, executed, m.data, `${this.deps.config.nats.deliveries.name}:${m.seq}`);
         m.term();
-        metrics.deliveryAttempts.inc({ outcome: 'failed' });
     }
+    this.#count(task, executed);
+  }
+
+  /** The metrics (and a retry's log line) of a settled attempt, whichever path settled it. */
+  #count(task: DeliveryTask, { outcome, attempt }: Executed): void {
+    const { metrics, logger } = this.deps;
+    metrics.deliveryAttempts.inc({ outcome: outcome.kind });
+    if (outcome.kind === 'success' && task.trigger === 'auto') metrics.endToEndLatency.observe((Date.now() - task.ingestedAt) / 1000);
+    if (outcome.kind === 'retry') {
+      logger.debug({ delivery: task.deliveryId, attempt: attempt?.attempt, delayMs: outcome.delayMs, code: outcome.error.code }, 'delivery will be retried');
+    }
+  }
+
+  /** Hands a task back until `due` (epoch ms) while that is still ahead; true when it did. */
+  #deferred(m: JsMsg, due: number | undefined): boolean {
+    const wait = due === undefined ? 0 : due - Date.now();
+    if (wait <= EARLY_SLACK_MS) return false;
+    m.nak(wait);
+    this.deps.metrics.deliveryAttempts.inc({ outcome: 'scheduled' });
+    return true;
   }
 
   /** A final failure: its dead letter (the task as `body`), then what it means for the subscription. */

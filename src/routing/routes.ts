@@ -52,7 +52,8 @@ export class RouteTable {
         if (!entry) this.#byType.set(type, (entry = { bySource: new Map(), anySource: [] }));
         const { source } = route.match;
         if (source === undefined) entry.anySource.push(compiled);
-        else entry.bySource.set(source, [...(entry.bySource.get(source) ?? []), compiled]);
+        else if (entry.bySource.has(source)) entry.bySource.get(source)!.push(compiled);
+        else entry.bySource.set(source, [compiled]);
       }
     });
   }

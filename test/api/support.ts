@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createApp } from '../../src/api/app.js';
 import type { ApiContext, ReplayJob, ReplayRequest } from '../../src/api/context.js';
 import { v1Router } from '../../src/api/v1.js';
+import { newReplayJob } from '../../src/delivery/replay.js';
 import type { CloudEvent } from '../../src/cloudevents/event.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { PluginRegistry } from '../../src/pipeline/mod.js';
@@ -90,18 +91,7 @@ export async function startApi(doc: Record<string, unknown> = {}): Promise<TestA
       hooks.redelivered.push(delivery);
     },
     async startReplay(subscription, request) {
-      const now = new Date().toISOString();
-      const job: ReplayJob = {
-        id: newId(),
-        tenantId: subscription.tenantId,
-        subscriptionId: subscription.id,
-        state: 'running',
-        scanned: 0,
-        total: 0,
-        enqueued: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const job = newReplayJob(subscription);
       jobs.set(job.id, job);
       hooks.replays.push({ subscription, request, job });
       return job;

@@ -6,20 +6,10 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { Gateway } from '../../src/gateway.js';
 import { eventually, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
-import { startReceiver, type Receiver, type Responder } from '../helpers/receiver.js';
+import { byPath, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const enc = new TextEncoder();
 const SLOW_MS = 2500;
-
-/** Each path answers on its own script, indexed by that path's request count. */
-function byPath(scripts: Record<string, (n: number) => ReturnType<Responder>>): Responder {
-  const counts = new Map<string, number>();
-  return (req) => {
-    const n = counts.get(req.url) ?? 0;
-    counts.set(req.url, n + 1);
-    return scripts[req.url]?.(n) ?? { status: 204 };
-  };
-}
 
 interface Rig {
   nats: TestNats;

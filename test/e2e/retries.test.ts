@@ -9,23 +9,13 @@ import { Gateway } from '../../src/gateway.js';
 import type { DeliveryTask } from '../../src/delivery/task.js';
 import { deadLetters, eventually, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
-import { startReceiver, type Receiver, type Received, type Responder } from '../helpers/receiver.js';
+import { byPath, startReceiver, type Receiver, type Received } from '../helpers/receiver.js';
 
 const SECRET = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 // three attempts: at once, then after 100 ms, then after 200 ms
 const SCHEDULE = [0, '100ms', '200ms'];
-
-/** Each path of one receiver answers on its own script, indexed by that path's request count. */
-function byPath(scripts: Record<string, (n: number) => ReturnType<Responder>>): Responder {
-  const counts = new Map<string, number>();
-  return (req) => {
-    const n = counts.get(req.url) ?? 0;
-    counts.set(req.url, n + 1);
-    return scripts[req.url]?.(n) ?? { status: 204 };
-  };
-}
 
 describe('delivery retries end to end', function () {
   this.timeout(60_000);

@@ -13,6 +13,16 @@ export interface Received {
 
 export type Responder = (req: Received, index: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
+/** A responder where each path answers on its own script, indexed by that path's request count (204 otherwise). */
+export function byPath(scripts: Record<string, (n: number) => ReturnType<Responder>>): Responder {
+  const counts = new Map<string, number>();
+  return (req) => {
+    const n = counts.get(req.url) ?? 0;
+    counts.set(req.url, n + 1);
+    return scripts[req.url]?.(n) ?? { status: 204 };
+  };
+}
+
 export interface Receiver {
   url: string;
   received: Received[];
