@@ -34,7 +34,7 @@ if (flags.help) {
   --iterations N  pipeline runs per plugin loop (default 5000, --quick 1000)
   --timeout S     bound of each phase in seconds (default 120)
   --only NAMES    end-to-end shapes to run, comma-separated: one, ten, thousand, mongodb, pipeline (default all)
-  --cpu-prof DIR  write a V8 CPU profile of each gateway run into DIR (open it in Chrome DevTools)`);
+  --cpu-prof DIR  write a V8 CPU profile of each system run (bridge and gateway) into DIR (open it in Chrome DevTools)`);
   process.exit(0);
 }
 const count = (flag: string | undefined, normal: number, quick: number) => {

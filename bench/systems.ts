@@ -1,6 +1,6 @@
 // Starting the systems under test as child processes: the raw bridge, and `ceg start` with a gateway.yaml
 // written for the scenario (validation, routing, Standard Webhooks signing and the attempt log all on).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import type { BridgeConfig } from './bridge.js';
@@ -28,7 +28,7 @@ export interface StartOptions {
   shape: Shape;
   /** for config files and the embedded store */
   dir: string;
-  /** where the gateway writes a V8 CPU profile (`--cpu-prof`) when it stops */
+  /** where the system writes a V8 CPU profile (`--cpu-prof`) when it stops */
   cpuProfileDir?: string;
 }
 
@@ -47,7 +47,7 @@ async function startBridge(opts: StartOptions): Promise<Running> {
   };
   const file = path.join(opts.dir, 'bridge.json');
   writeFileSync(file, JSON.stringify(config));
-  const child = await startNode(['--import', 'tsx', path.join(ROOT, 'bench/bridge.ts'), file], /bridge ready/);
+  const child = await startNode([...profileArgs(opts), ...LAUNCHER_FLAGS, '--import', 'tsx', path.join(ROOT, 'bench/bridge.ts'), file], /bridge ready/);
   return { ...child, subject: `bridge.${EVENT_TYPE}` };
 }
 
@@ -65,10 +65,18 @@ async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: 
   const file = path.join(opts.dir, 'gateway.yaml');
   writeFileSync(file, yaml.dump(doc));
   // the environment's NATS_URL / MONGODB_URL would override the file: this run names its own servers
-  const profile = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
-  const child = await startNode([...profile, path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
+  const child = await startNode([...profileArgs(opts), ...LAUNCHER_FLAGS, path.join(ROOT, 'bin/ceg.js'), 'start', '--config', file], /"msg":"gateway started"/, {
     env: { NATS_URL: '', MONGODB_URL: '' },
     timeoutMs: 60_000,
   });
   return { ...child, subject: `ce.${EVENT_TYPE}` };
 }
+
+/**
+ * The Node flags on bin/ceg.js's first line, which the gateway runs with when started as a command. The bench
+ * starts it with `node` (to add --cpu-prof), so it passes them itself, and the bridge gets them too: the ratio
+ * compares code, not heap settings.
+ */
+const LAUNCHER_FLAGS = /^#!.*\bnode\b(.*)$/m.exec(readFileSync(path.join(ROOT, 'bin/ceg.js'), 'utf8'))![1]!.trim().split(/\s+/).filter(Boolean);
+
+const profileArgs = (opts: StartOptions) => (opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : []);

@@ -43,40 +43,44 @@ function toAttempt(row: Row): Attempt {
   });
 }
 
-function toParams(a: Attempt, expiry: Date) {
-  return {
-    id: a.id,
-    deliveryId: a.deliveryId,
-    tenantId: a.tenantId ?? null,
-    subscriptionId: a.subscriptionId ?? null,
-    routeId: a.routeId ?? null,
-    eventId: a.eventId,
-    eventType: a.eventType,
-    attempt: a.attempt,
-    trigger: a.trigger,
-    request: JSON.stringify(a.request),
-    response: a.response ? JSON.stringify(a.response) : null,
-    status: a.response?.status ?? null,
-    error: a.error ? JSON.stringify(a.error) : null,
-    durationMs: a.durationMs,
-    startedAt: a.startedAt.getTime(),
-    finishedAt: a.finishedAt.getTime(),
-    nextAttemptAt: a.nextAttemptAt?.getTime() ?? null,
-    expiresAt: expiry.getTime(),
-  };
+/** The insert's positional parameters (binding named ones costs a third more, once per attempt). */
+type Params = [
+  string, string, string | null, string | null, string | null, string, string, number, AttemptTrigger,
+  string, string | null, number | null, string | null, number, number, number, number | null, number,
+];
+function toParams(a: Attempt, expiry: Date): Params {
+  return [
+    a.id,
+    a.deliveryId,
+    a.tenantId ?? null,
+    a.subscriptionId ?? null,
+    a.routeId ?? null,
+    a.eventId,
+    a.eventType,
+    a.attempt,
+    a.trigger,
+    JSON.stringify(a.request),
+    a.response ? JSON.stringify(a.response) : null,
+    a.response?.status ?? null,
+    a.error ? JSON.stringify(a.error) : null,
+    a.durationMs,
+    a.startedAt.getTime(),
+    a.finishedAt.getTime(),
+    a.nextAttemptAt?.getTime() ?? null,
+    expiry.getTime(),
+  ];
 }
 
 export function embeddedAttempts(db: Database, ctx: StoreContext): AttemptRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<Params>(
     `INSERT INTO attempts (id, delivery_id, tenant_id, subscription_id, route_id, event_id, event_type, attempt, trigger,
        request, response, status, error, duration_ms, started_at, finished_at, next_attempt_at, expires_at)
-     VALUES (@id, @deliveryId, @tenantId, @subscriptionId, @routeId, @eventId, @eventType, @attempt, @trigger,
-       @request, @response, @status, @error, @durationMs, @startedAt, @finishedAt, @nextAttemptAt, @expiresAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   );
   // one transaction per batch: one fsync instead of one per row
-  const insertBatch = db.transaction((batch: Array<ReturnType<typeof toParams>>) => {
-    for (const row of batch) insert.run(row);
+  const insertBatch = db.transaction((batch: Params[]) => {
+    for (const row of batch) insert.run(...row);
   });
   const byDelivery = db.prepare<[{ deliveryId: string; tenantId: string | null; now: number }], Row>(
     `SELECT ${COLUMNS} FROM attempts
@@ -93,7 +97,7 @@ export function embeddedAttempts(db: Database, ctx: StoreContext): AttemptRepo {
     `SELECT duration_ms AS durationMs ${window} ORDER BY duration_ms, id LIMIT 1 OFFSET @offset`,
   );
 
-  const batcher = new Batcher<ReturnType<typeof toParams>>({
+  const batcher = new Batcher<Params>({
     logger: ctx.logger,
     write: (batch) => guard(() => insertBatch.immediate(batch)),
   });

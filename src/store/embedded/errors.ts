@@ -4,11 +4,17 @@ import { unavailable } from '../errors.js';
 
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL)/;
 
-export async function guard<T>(op: () => T | Promise<T>): Promise<T> {
+function classify(err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && TRANSIENT.test(code) ? unavailable(err) : err;
+}
+
+/** Runs `op`, sync or async, with its failure classified. Not an async function: it runs for every write. */
+export function guard<T>(op: () => T | Promise<T>): Promise<T> {
   try {
-    return await op();
+    const value = op();
+    return value instanceof Promise ? value.catch((err: unknown) => Promise.reject(classify(err))) : Promise.resolve(value);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    throw typeof code === 'string' && TRANSIENT.test(code) ? unavailable(err) : err;
+    return Promise.reject(classify(err));
   }
 }
