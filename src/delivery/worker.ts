@@ -308,12 +308,12 @@ export class DeliveryWorker {
     if (rendered.kind === 'fail') {
       outcome = fromError(rendered.error, n, policy);
     } else {
-      message = { body: rendered.value.body, headers: { ...target.headers, ...rendered.value.headers } };
+      const headers = Object.assign({}, target.headers, rendered.value.headers);
       // Standard Webhooks by default; a pipeline with its own sign step chooses another scheme
       if (target.keys.length && !target.pipeline.steps.some((s) => s.stage === 'sign')) {
-        const signed = signStandardWebhook({ id: task.deliveryId, body: message.body, secrets: target.keys.map((k) => k.secret) });
-        message.headers = { ...message.headers, ...signed };
+        Object.assign(headers, signStandardWebhook({ id: task.deliveryId, body: rendered.value.body, secrets: target.keys.map((k) => k.secret) }));
       }
+      message = { body: rendered.value.body, headers };
       metrics.inFlight.inc();
       try {
         result = await sender.send({ url: target.url, method: target.method, message, timeoutMs: target.timeoutMs });

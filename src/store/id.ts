@@ -1,10 +1,18 @@
 // UUIDv7 ids (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter, then random bits. Hand-written
 // because the installed `uuid` (8.x) predates v7. The counter keeps ids made in the same millisecond by this
 // process strictly increasing, so cursor pages are stable and match creation order.
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+// random bytes are drawn for 512 ids at a time: one draw per id cost more than the rest of the id (two ids
+// are made per delivery)
+const pool = Buffer.alloc(8 * 512);
+let used = pool.length;
 
 let lastMs = 0;
 let seq = 0;
+/** `tttttttt-tttt-7` of lastMs */
+let prefix = '';
 
 export function newId(now: number = Date.now()): string {
   // a clock that steps back must not break monotonicity
@@ -18,10 +26,18 @@ export function newId(now: number = Date.now()): string {
   } else {
     seq = 0;
   }
+  if (ms !== lastMs || prefix === '') {
+    const time = ms.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+  }
   lastMs = ms;
-  // the random tail comes from a v4 UUID, which Node draws from a pooled buffer (one randomBytes call per id
-  // cost more than the rest of the id); its fourth group already carries the RFC variant bits
-  const random = randomUUID();
-  const time = ms.toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${seq.toString(16).padStart(3, '0')}-${random.slice(19)}`;
+  if (used === pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const r = used;
+  used += 8;
+  const b = (i: number) => HEX[pool[r + i]!]!;
+  // the fourth group starts with the RFC variant bits 10
+  return `${prefix}${HEX[seq >> 8]![1]}${HEX[seq & 0xff]}-${HEX[(pool[r]! & 0x3f) | 0x80]}${b(1)}-${b(2)}${b(3)}${b(4)}${b(5)}${b(6)}${b(7)}`;
 }
