@@ -21,6 +21,7 @@ const { values: flags } = parseArgs({
     records: { type: 'string' },
     iterations: { type: 'string' },
     timeout: { type: 'string' },
+    rounds: { type: 'string' },
     'cpu-prof': { type: 'string' },
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -33,6 +34,7 @@ if (flags.help) {
   --records N     attempt-log records written per store (default 20000, --quick 5000)
   --iterations N  pipeline runs per plugin loop (default 5000, --quick 1000)
   --timeout S     bound of each phase in seconds (default 120)
+  --rounds N      end-to-end runs per row, bridge and gateway taking turns; rows show the median (default 3, --quick 1)
   --only NAMES    end-to-end shapes to run, comma-separated: one, ten, thousand, mongodb, pipeline (default all)
   --cpu-prof DIR  write a V8 CPU profile of each system run (bridge and gateway) into DIR (open it in Chrome DevTools)`);
   process.exit(0);
@@ -43,6 +45,12 @@ const count = (flag: string | undefined, normal: number, quick: number) => {
   return n;
 };
 const deliveries = count(flags.events, 10_000, 1000);
+const rounds = count(flags.rounds, 3, 1);
+
+/** The run with the median throughput (the lower middle one of an even count). */
+function median(results: LoadResult[]): LoadResult {
+  return [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor((results.length - 1) / 2)]!;
+}
 const settings: LoadSettings = {
   deliveries,
   // both systems get the same warm-up; the gateway runs far more code than the bridge, and a short warm-up
@@ -86,9 +94,13 @@ else console.log('MongoDB (FerretDB) runs skipped: no FerretDB binary; run scrip
 
 interface Row {
   scenario: Scenario;
+  /** the median run */
   result: LoadResult;
-  /** deliveries/s over the bridge of the same shape */
+  /** median deliveries/s over the median of the bridge of the same shape */
   ratio: number;
+  /** each round's ratio */
+  ratios: number[];
+  rounds: LoadResult[];
 }
 const rows: Row[] = [];
 const attemptLog: Record<string, StoreResult> = {};
@@ -103,24 +115,32 @@ try {
   }
 
   const gateway = (shape: Shape, name = `gateway, ${shape.name}`): Scenario => ({ name, shape, system: { kind: 'gateway' } });
-  const bridges = new Map<Shape, LoadResult>();
-  const measure = async (scenario: Scenario, load = settings) => {
-    const result = await runScenario(scenario, load);
-    if (scenario.system.kind === 'bridge') bridges.set(scenario.shape, result);
-    const bridge = bridges.get(scenario.shape);
-    rows.push({ scenario, result, ratio: bridge ? result.perSecond / bridge.perSecond : Number.NaN });
+  const runs = new Map<string, { scenario: Scenario; results: LoadResult[] }>();
+  const measure = async (scenario: Scenario, round: number, load = settings) => {
+    const label = rounds > 1 ? `${scenario.name} (${round + 1}/${rounds})` : scenario.name;
+    const result = await runScenario({ ...scenario, name: label }, load);
     // a gateway that delivered unsigned would be measuring less than it claims
     if (scenario.system.kind === 'gateway' && result.signed === 0) throw new Error(`${scenario.name}: no delivery was signed`);
+    const entry = runs.get(scenario.name) ?? { scenario, results: [] };
+    entry.results.push(result);
+    runs.set(scenario.name, entry);
   };
   // the MongoDB and pipeline rows compare with the 1-target bridge
   const needsOne = only.has('one') || only.has('mongodb') || only.has('pipeline');
-  for (const name of (['one', 'ten', 'thousand'] as const).filter((n) => only.has(n) || (n === 'one' && needsOne))) {
-    const shape = SHAPES[name];
-    await measure({ name: `bridge, ${shape.name}`, shape, system: { kind: 'bridge' } });
-    if (only.has(name)) await measure(gateway(shape));
+  const shapes = (['one', 'ten', 'thousand'] as const).filter((n) => only.has(n) || (n === 'one' && needsOne));
+  // bridge and gateway take turns, so a change in what else the machine is doing reaches both
+  for (let round = 0; round < rounds; round++) {
+    for (const name of shapes) {
+      const shape = SHAPES[name];
+      await measure({ name: `bridge, ${shape.name}`, shape, system: { kind: 'bridge' } }, round);
+      if (only.has(name)) await measure(gateway(shape), round);
+    }
+    if (only.has('pipeline')) {
+      await measure({ name: `gateway, ${SHAPES.one.name}, 4-step pipeline`, shape: SHAPES.one, system: { kind: 'gateway', pipeline: FOUR_STEPS } }, round);
+    }
   }
   if (ferret && only.has('mongodb')) {
-    // FerretDB on SQLite is an order of magnitude slower than the embedded store: a smaller run and a
+    // FerretDB on SQLite is an order of magnitude slower than the embedded store: one smaller run and a
     // latency rate it can follow keep this row bounded and its latency about the path, not a backlog
     await measure(
       {
@@ -128,11 +148,16 @@ try {
         shape: SHAPES.one,
         system: { kind: 'gateway', mongodb: { url: ferret.url, database: 'ceg_bench_e2e' } },
       },
+      0,
       { ...settings, deliveries: Math.ceil(deliveries / 10), warmup: Math.ceil(settings.warmup / 10), paced: { deliveries: 100, perSecond: 10 } },
     );
   }
-  if (only.has('pipeline')) {
-    await measure({ name: `gateway, ${SHAPES.one.name}, 4-step pipeline`, shape: SHAPES.one, system: { kind: 'gateway', pipeline: FOUR_STEPS } });
+  const bridgeOf = (shape: Shape) => runs.get(`bridge, ${shape.name}`);
+  for (const { scenario, results } of runs.values()) {
+    const bridge = bridgeOf(scenario.shape)!.results;
+    // each round's ratio against the bridge run just before it (the MongoDB row: the first)
+    const ratios = results.map((r, i) => r.perSecond / (bridge[i] ?? bridge[0]!).perSecond);
+    rows.push({ scenario, result: median(results), ratio: median(results).perSecond / median(bridge).perSecond, ratios, rounds: results });
   }
 } finally {
   await ferret?.stop();
@@ -143,13 +168,14 @@ const store = (s: Scenario) => (s.system.kind === 'bridge' ? 'none' : s.system.m
 console.log('\nEnd to end (publish → JetStream → system → HTTP receiver):');
 console.log(
   table(
-    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
-    rows.map(({ scenario, result, ratio }) => [
+    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'rounds vs bridge', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
+    rows.map(({ scenario, result, ratio, ratios }) => [
       scenario.name + (result.timedOut ? ' (timed out)' : ''),
       store(scenario),
       result.deliveries,
       result.perSecond,
-      Number.isNaN(ratio) ? undefined : `${(ratio * 100).toFixed(0)} %`,
+      scenario.system.kind === 'bridge' ? '100 %' : percent(ratio),
+      scenario.system.kind === 'bridge' ? undefined : ratios.map(percent).join(', '),
       result.latency.p50Ms,
       result.latency.p99Ms,
       result.rssMiB,
@@ -158,15 +184,19 @@ console.log(
     ]),
   ),
 );
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)} %`;
+}
 const rate = (name: string) => rows.find((r) => r.scenario.name === name)?.result.perSecond;
 const plain = rate(`gateway, ${SHAPES.one.name}`);
 const withPipeline = rate(`gateway, ${SHAPES.one.name}, 4-step pipeline`);
 const pipelineRatio = plain && withPipeline ? withPipeline / plain : undefined;
 console.log(
   `\n1 and 10 targets: every event matches every route (10 deliveries per event at 10); 1000 targets: 1000 routes, each ` +
-    `event matches exactly one (by source). "vs bridge" compares with the bridge run of the same shape; the MongoDB and ` +
-    `pipeline rows with the 1-target bridge. The MongoDB row runs a tenth of the deliveries and measures latency at ` +
-    `10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.result.duplicates, 0)}.`,
+    `event matches exactly one (by source). Each row is the median of ${rounds} run(s), bridge and gateway taking turns; ` +
+    `"vs bridge" divides the medians, "rounds vs bridge" each run by the bridge run just before it, of the same shape; ` +
+    `the MongoDB and pipeline rows by the 1-target bridge. The MongoDB row is one run of a tenth of the deliveries, its ` +
+    `latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
 );
 if (pipelineRatio) console.log(`4-step pipeline (filter → transform → redact → sign) vs none: ${(pipelineRatio * 100).toFixed(0)} % of the throughput`);
 
@@ -181,8 +211,14 @@ console.log(
     bench: 'cloudevents-gateway',
     at: new Date().toISOString(),
     machine,
-    settings,
-    e2e: rows.map(({ scenario, result, ratio }) => ({ name: scenario.name, store: store(scenario), ...result, vsBridge: Number.isNaN(ratio) ? null : ratio })),
+    settings: { ...settings, rounds },
+    e2e: rows.map(({ scenario, result, ratio, ratios, rounds: all }) => ({
+      name: scenario.name,
+      store: store(scenario),
+      ...result,
+      vsBridge: ratio,
+      rounds: all.map((r, i) => ({ perSecond: r.perSecond, cpuUs: r.cpuUs, vsBridge: ratios[i] })),
+    })),
     pipelineVsNone: pipelineRatio ?? null,
     attemptLog,
     plugins,
