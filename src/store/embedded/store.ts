@@ -10,6 +10,7 @@ import type { Store } from '../types.js';
 import { embeddedApiKeys } from './apikeys.js';
 import { embeddedAttempts } from './attempts.js';
 import { embeddedDedupe } from './dedupe.js';
+import { startCheckpointer } from './checkpoint.js';
 import { GroupCommit } from './commit.js';
 import { embeddedDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
@@ -29,6 +30,9 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
   // another process on the same file (a CLI next to the gateway) waits for the lock instead of failing
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(config.path, ctx.logger, () => db.pragma(`wal_autocheckpoint = ${autocheckpoint}`));
 
   const attempts = embeddedAttempts(db, ctx);
   const purgeAttempts = db.prepare('DELETE FROM attempts WHERE expires_at <= ?');
@@ -55,6 +59,7 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
       try {
         await attempts.flush();
       } finally {
+        await checkpointer.stop();
         db.close();
       }
     },
