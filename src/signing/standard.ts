@@ -1,7 +1,7 @@
 // Standard Webhooks v1: the signed content is `{webhook-id}.{webhook-timestamp}.{body}`; `v1` signatures
 // are base64 HMAC-SHA256 under a `whsec_` secret, `v1a` signatures are base64 ed25519 under a `whsk_` key.
 // During rotation every active key signs and `webhook-signature` carries them space-separated.
-import { createHmac, sign as edSign, verify as edVerify } from 'node:crypto';
+import { createHmac, createSecretKey, sign as edSign, verify as edVerify, type KeyObject } from 'node:crypto';
 import { ErrorCodes, GatewayError } from '../errors.js';
 import {
   decodePublicKey,
@@ -46,8 +46,24 @@ function signedContent(id: string, timestamp: string, body: Body): Buffer {
   return Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), bodyBytes(body)]);
 }
 
+/**
+ * Keys by their text form: decoding a secret (and importing an ed25519 key) on every message cost more than
+ * signing it. Bounded; a cleared memo only costs a decode.
+ */
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 1000;
+function keyOf(secret: string, decode: (secret: string) => KeyObject): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = decode(secret);
+    if (keys.size >= MAX_KEYS) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 function hmacSignature(secret: string, content: Buffer): string {
-  return createHmac('sha256', decodeSecret(secret)).update(content).digest('base64');
+  return createHmac('sha256', keyOf(secret, (s) => createSecretKey(decodeSecret(s)))).update(content).digest('base64');
 }
 
 /** The three Standard Webhooks headers for one message. */
@@ -57,7 +73,7 @@ export function signStandardWebhook(input: StandardWebhookInput): StandardWebhoo
   const content = signedContent(input.id, timestamp, input.body);
   const signatures = input.secrets.map((secret) => {
     if (isSymmetricSecret(secret)) return `v1,${hmacSignature(secret, content)}`;
-    if (isEd25519SecretKey(secret)) return `v1a,${edSign(null, content, decodeSecretKey(secret)).toString('base64')}`;
+    if (isEd25519SecretKey(secret)) return `v1a,${edSign(null, content, keyOf(secret, decodeSecretKey)).toString('base64')}`;
     throw new GatewayError(ErrorCodes.CRYPTO_KEY, 'a Standard Webhooks key starts with "whsec_" or "whsk_"');
   });
   return { 'webhook-id': input.id, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
