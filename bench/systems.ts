@@ -1,11 +1,15 @@
 // Starting the systems under test as child processes: the raw bridge, and `ceg start` with a gateway.yaml
-// written for the scenario (validation, routing, Standard Webhooks signing and the attempt log all on).
+// written for the scenario (validation, routing, Standard Webhooks signing and the attempt log all on) and a
+// tenant's subscriptions stored beforehand, as the API would store them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { pino } from 'pino';
+import type { StepSpec } from '../src/pipeline/types.js';
+import { KeyRing, openStore, type NewSubscription, type StoreConfig } from '../src/store/mod.js';
 import type { BridgeConfig } from './bridge.js';
 import { ROOT, startNode, type Child } from './child.js';
-import { bridgeTargets, EVENT_TYPE, gatewayRoutes, type Shape } from './workload.js';
+import { bridgeTargets, EVENT_TYPE, gatewaySubscriptions, type Shape } from './workload.js';
 
 export type System =
   | { kind: 'bridge' }
@@ -13,8 +17,8 @@ export type System =
       kind: 'gateway';
       /** the store behind deliveries and the attempt log; the embedded SQLite file unless a MongoDB is named */
       mongodb?: { url: string; database: string };
-      /** steps every route runs */
-      pipeline?: unknown[];
+      /** steps every subscription runs */
+      pipeline?: StepSpec[];
     };
 
 export interface Running extends Child {
@@ -52,14 +56,22 @@ async function startBridge(opts: StartOptions): Promise<Running> {
 }
 
 async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: StartOptions): Promise<Running> {
+  const dataDir = path.join(opts.dir, 'data');
+  const encryptionKeys = KeyRing.generateSpec();
+  await seed(
+    {
+      ...(system.mongodb ? { mongodb: system.mongodb } : { embedded: { path: path.join(dataDir, 'gateway.db') } }),
+      encryption: { keys: encryptionKeys },
+    },
+    (tenantId) => gatewaySubscriptions(opts.shape, opts.receiverUrl, tenantId, system.pipeline),
+  );
   const doc = {
     nats: { servers: [opts.natsUrl] },
     http: { host: '127.0.0.1', port: 0 },
     schemas: { dir: path.join(ROOT, 'schemas') },
-    routes: gatewayRoutes(opts.shape, opts.receiverUrl, system.pipeline),
     // the bridge limits nothing per target: no budget here either that the load could reach
     delivery: { ssrf: { allow: ['127.0.0.1/32'] }, maxConcurrencyPerTarget: 1000 },
-    storage: { dataDir: path.join(opts.dir, 'data'), ...(system.mongodb ? { mongodb: system.mongodb } : {}) },
+    storage: { dataDir, encryptionKeys, ...(system.mongodb ? { mongodb: system.mongodb } : {}) },
     log: { level: 'info' },
   };
   const file = path.join(opts.dir, 'gateway.yaml');
@@ -70,6 +82,17 @@ async function startGateway(system: Extract<System, { kind: 'gateway' }>, opts: 
     timeoutMs: 60_000,
   });
   return { ...child, subject: `ce.${EVENT_TYPE}` };
+}
+
+/** One tenant and its subscriptions, written to the store the gateway will open. */
+async function seed(config: StoreConfig, subscriptions: (tenantId: string) => NewSubscription[]): Promise<void> {
+  const store = await openStore(config, pino({ level: 'warn' }));
+  try {
+    const tenant = await store.tenants.create({ name: 'bench' });
+    for (const sub of subscriptions(tenant.id)) await store.subscriptions.create(sub);
+  } finally {
+    await store.close();
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 // What every system under test is fed and where it must deliver: real `user.created` events (validated
 // against their JSON Schema by the gateway) published in the NATS binary mode, and the target layouts
-// of the fan-out scenarios.
+// of the fan-out scenarios (tenants' subscriptions for the gateway, a URL table for the bridge).
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
+import type { StepSpec } from '../src/pipeline/types.js';
+import type { NewSubscription } from '../src/store/types.js';
 import { SENT_AT } from './receiver.js';
 import { wallMs } from './stats.js';
 
@@ -51,13 +53,21 @@ export function benchMessage(shape: Shape, seq: number): { headers: MsgHdrs; dat
 /** A signing secret in the Standard Webhooks form, so the gateway signs every delivery. */
 export const SECRET = 'whsec_' + Buffer.from('cloudevents-gateway-bench-secret').toString('base64');
 
-/** gateway.yaml routes for a shape: one route per target, each with one signed destination. */
-export function gatewayRoutes(shape: Shape, receiverUrl: string, pipeline: unknown[] = []): Record<string, unknown>[] {
+/**
+ * A tenant's subscriptions for a shape, as the API would store them: one per target, binary mode, signed
+ * with Standard Webhooks (unless the pipeline brings its own sign step).
+ */
+export function gatewaySubscriptions(shape: Shape, receiverUrl: string, tenantId: string, pipeline: StepSpec[] = []): NewSubscription[] {
   return Array.from({ length: shape.targets }, (_, t) => ({
-    name: `bench-${t}`,
-    match: { types: [EVENT_TYPE], ...(shape.match === 'one' ? { source: sourceOf(shape, t) } : {}) },
-    destinations: [{ url: targetUrl(receiverUrl, t), contentMode: 'binary', secret: SECRET }],
+    tenantId,
+    sink: targetUrl(receiverUrl, t),
+    protocol: 'HTTP' as const,
+    types: [EVENT_TYPE],
+    ...(shape.match === 'one' ? { source: sourceOf(shape, t) } : {}),
+    contentMode: 'binary' as const,
     pipeline,
+    description: `bench target ${t}`,
+    secrets: [{ id: `bench-${t}`, secret: SECRET, createdAt: new Date() }],
   }));
 }
 
