@@ -20,6 +20,10 @@ const MAX_DELAY_MS = 30_000;
 function clientOptions(url: string): MongoClientOptions {
   const opts: MongoClientOptions = { ignoreUndefined: true };
   if (!/[?&]serverSelectionTimeoutMS=/i.test(url)) opts.serverSelectionTimeoutMS = 5000;
+  // the driver waits for an answer forever by default: a server that stops answering one request would hold
+  // that event unacked, and every event behind it in the ingest order, until a restart. Past this the
+  // connection is dropped and the operation fails as STORE_UNAVAILABLE, which retries it.
+  if (!/[?&]socketTimeoutMS=/i.test(url)) opts.socketTimeoutMS = 30_000;
   return opts;
 }
 
