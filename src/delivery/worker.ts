@@ -30,8 +30,8 @@ import { decodeTask, encodeTask, targetKey, type DeliveryTask } from './task.js'
 const HOLD_MS = 5000;
 /** Back-off for a task that could not be settled because the store or NATS failed. */
 const INFRA_RETRY_MS = 2000;
-/** How long a fresh task waits for an inline slot before it takes the deliveries stream instead. */
-const SLOT_WAIT_MS = 100;
+/** A fresh task waiting for an inline slot takes the deliveries stream instead once no slot was freed for this long. */
+const SLOT_STALL_MS = 100;
 /** A task due later than this is handed back until it is due; within it, a timer's lateness is not worth a round trip. */
 const EARLY_SLACK_MS = 20;
 /** A manual redelivery is one attempt: its failure is final, not the start of a new schedule. */
@@ -47,6 +47,11 @@ function encodeOnce(event: CloudEvent, mode: 'binary' | 'structured'): OutgoingM
   if (!byMode) encodings.set(event, (byMode = {}));
   return (byMode[mode] ??= encodeHttp(event, mode));
 }
+/** The default formats, made once rather than a closure per attempt. */
+const DEFAULT_FORMAT = {
+  binary: (event: CloudEvent) => encodeOnce(event, 'binary'),
+  structured: (event: CloudEvent) => encodeOnce(event, 'structured'),
+} as const;
 
 export interface WorkerDeps {
   js: JetStreamClient;
@@ -134,15 +139,12 @@ export class DeliveryWorker {
     const { enabled } = this.deps.config.delivery.inline;
     if (!enabled || task.trigger !== 'auto' || (task.target.kind === 'subscription' && task.target.partition !== undefined)) return undefined;
     const key = targetKey(task.target);
-    const declined = (reason: 'cooling' | 'busy' | 'target' | 'budget') => {
-      this.deps.metrics.inlineAttempts.inc({ result: `declined_${reason}` });
-      return undefined;
-    };
-    if (!this.#inline.ok(key)) return declined('cooling');
-    // busy slots usually free within moments (fast endpoints); waiting briefly lets the intake slow down to
-    // the pace of delivery instead of moving work to the costlier path, and endpoints slow enough to hold
-    // every slot for longer send the rest to the stream
-    if (!(await this.#inlineSlots.acquireWithin(SLOT_WAIT_MS))) return declined('busy');
+    if (!this.#inline.ok(key)) return this.#declined('cooling');
+    // while slots keep freeing (fast endpoints, however long the queue in front of them), waiting lets the
+    // intake slow down to the pace of delivery instead of moving work to the costlier path, which would only
+    // grow the queue; slots that all hang (slow endpoints) send the rest to the stream. The wait is bounded by
+    // the hand-off limit, so slot and attempt together stay within the ingest ack wait.
+    if (!(await this.#inlineSlots.acquireWhileMoving(SLOT_STALL_MS, this.deps.config.delivery.inline.handoffAfterMs))) return this.#declined('busy');
     let target: ResolvedTarget | typeof HELD | undefined;
     try {
       target = await this.deps.targets.resolve(task.target);
@@ -151,9 +153,14 @@ export class DeliveryWorker {
     }
     if (!target || target === HELD || this.#budgets.take(key, target.limits) > 0) {
       this.#inlineSlots.release();
-      return declined(!target || target === HELD ? 'target' : 'budget');
+      return this.#declined(!target || target === HELD ? 'target' : 'budget');
     }
     return { durable: this.#runInline(task, target, key, origin) };
+  }
+
+  #declined(reason: 'cooling' | 'busy' | 'target' | 'budget'): undefined {
+    this.deps.metrics.inlineAttempts.inc({ result: `declined_${reason}` });
+    return undefined;
   }
 
   #runInline(task: DeliveryTask, target: ResolvedTarget, key: string, origin: string): Promise<void> {
@@ -291,7 +298,7 @@ export class DeliveryWorker {
     const { metrics, logger, store, sender } = this.deps;
     const startedAt = new Date();
     const ctx = { owner: target.owner, deliveryId: task.deliveryId, attempt: n, keys: target.keys, logger };
-    const rendered = await target.pipeline.run(task.event, ctx, (e: CloudEvent) => encodeOnce(e, target.contentMode));
+    const rendered = await target.pipeline.run(task.event, ctx, DEFAULT_FORMAT[target.contentMode]);
     if (rendered.kind === 'drop') {
       const reason = `dropped by ${rendered.step ?? 'pipeline'}: ${rendered.reason}`;
       await store.deliveries.recordAttempt(task.deliveryId, {
@@ -327,7 +334,7 @@ export class DeliveryWorker {
     const finishedAt = new Date();
     const nextAttemptAt = outcome.kind === 'retry' ? new Date(finishedAt.getTime() + outcome.delayMs) : undefined;
     const error = outcome.kind === 'success' ? undefined : outcome.error;
-    const delivery = await store.deliveries.recordAttempt(task.deliveryId, {
+    const attempts = await store.deliveries.recordAttempt(task.deliveryId, {
       state: outcome.kind === 'success' ? 'succeeded' : outcome.kind === 'retry' ? 'pending' : 'failed',
       at: finishedAt,
       nextAttemptAt: nextAttemptAt ?? null,
@@ -341,7 +348,7 @@ export class DeliveryWorker {
       routeId: target.routeId,
       eventId: task.event.id,
       eventType: task.event.type,
-      attempt: delivery.attempts,
+      attempt: attempts,
       trigger: task.trigger,
       request: { url: target.url, method: target.method, headers: maskHeaders(message?.headers ?? {}) },
       response: result ? { status: result.status, headers: result.headers, bodyExcerpt: result.bodyExcerpt } : undefined,

@@ -193,8 +193,11 @@ export interface DeliveryRepo {
   get(tenantId: string | undefined, id: string): Promise<Delivery | undefined>;
   /** newest first */
   list(tenantId: string | undefined, query?: DeliveryQuery): Promise<Page<Delivery>>;
-  /** counts one more attempt and records its outcome; throws STORE_NOT_FOUND when absent */
-  recordAttempt(id: string, outcome: AttemptOutcome): Promise<Delivery>;
+  /**
+   * Counts one more attempt and records its outcome; resolves with the delivery's attempt count, this one
+   * included. Throws STORE_NOT_FOUND when absent.
+   */
+  recordAttempt(id: string, outcome: AttemptOutcome): Promise<number>;
 }
 
 // ---------------------------------------------------------------- attempts

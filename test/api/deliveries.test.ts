@@ -37,9 +37,8 @@ describe('api deliveries, stats and replay', () => {
         startedAt,
         finishedAt: new Date(startedAt.getTime() + 10 * (i + 1)),
       });
-      deliveries.push(
-        await store.deliveries.recordAttempt(delivery.id, ok ? { state: 'succeeded' } : { state: 'failed', lastError: { code: 'CEG_ERR_DELIVERY_HTTP_STATUS', message: '500', status: 500 } }),
-      );
+      await store.deliveries.recordAttempt(delivery.id, ok ? { state: 'succeeded' } : { state: 'failed', lastError: { code: 'CEG_ERR_DELIVERY_HTTP_STATUS', message: '500', status: 500 } });
+      deliveries.push((await store.deliveries.get(undefined, delivery.id))!);
     }
     await store.attempts.flush();
   });

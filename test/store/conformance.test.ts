@@ -311,20 +311,23 @@ for (const [label, makeBackend] of implementations) {
         const { delivery } = await store.deliveries.createIfAbsent(input);
         expect(delivery).to.include({ state: 'pending', attempts: 0 });
         const retryAt = new Date(nowMs + 60_000);
-        const failed = await store.deliveries.recordAttempt(delivery.id, {
+        const first = await store.deliveries.recordAttempt(delivery.id, {
           state: 'pending', nextAttemptAt: retryAt, lastError: { code: 'CEG_ERR_DELIVERY_HTTP_STATUS', message: '503', status: 503 },
         });
+        expect(first).to.equal(1);
+        const failed = (await store.deliveries.get('t1', delivery.id))!;
         expect(failed.attempts).to.equal(1);
+        expect(failed.state).to.equal('pending');
         expect(failed.nextAttemptAt).to.deep.equal(retryAt);
         expect(failed.lastError).to.deep.equal({ code: 'CEG_ERR_DELIVERY_HTTP_STATUS', message: '503', status: 503 });
         nowMs += 1000;
-        const ok = await store.deliveries.recordAttempt(delivery.id, { state: 'succeeded', nextAttemptAt: null, lastError: null });
+        expect(await store.deliveries.recordAttempt(delivery.id, { state: 'succeeded', nextAttemptAt: null, lastError: null })).to.equal(2);
+        const ok = (await store.deliveries.get('t1', delivery.id))!;
         expect(ok.attempts).to.equal(2);
         expect(ok.state).to.equal('succeeded');
         expect(ok).to.not.have.property('nextAttemptAt');
         expect(ok).to.not.have.property('lastError');
         expect(ok.lastAttemptAt!.getTime()).to.equal(nowMs);
-        expect(await store.deliveries.get('t1', delivery.id)).to.deep.equal(ok);
         await rejectsWith(store.deliveries.recordAttempt('missing', { state: 'failed' }), ErrorCodes.STORE_NOT_FOUND);
       });
 

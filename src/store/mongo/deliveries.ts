@@ -64,9 +64,10 @@ export function mongoDeliveries(c: Collections, ctx: StoreContext): DeliveryRepo
       else if (outcome.lastError === null) $unset.lastError = '';
       const update: UpdateFilter<DeliveryDoc> = { $set, $inc: { attempts: 1 } };
       if (Object.keys($unset).length > 0) update.$unset = $unset;
+      // no projection: FerretDB 1.x does not take one on findAndModify
       const doc = await c.deliveries.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' });
       if (!doc) throw notFound('delivery', id);
-      return toDelivery(doc);
+      return doc.attempts;
     }),
   };
 }
