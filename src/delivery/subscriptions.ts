@@ -19,6 +19,8 @@ interface Compiled {
 export class SubscriptionTargets implements TargetResolver {
   #active = new Map<string, Subscription>();
   readonly #compiled = new Map<string, Promise<Compiled>>();
+  /** the compiles that finished, with the promise they came from: every delivery looks its target up here */
+  readonly #ready = new Map<string, { from: Promise<Compiled>; compiled: Compiled }>();
 
   constructor(
     private readonly deps: { store: Store; plugins: PluginRegistry; config: GatewayConfig; logger: Logger },
@@ -38,29 +40,43 @@ export class SubscriptionTargets implements TargetResolver {
     }
   }
 
-  async resolve(target: TaskTarget): Promise<ResolvedTarget | typeof HELD | undefined> {
-    if (target.kind !== 'subscription') return undefined;
+  resolve(target: TaskTarget): Promise<ResolvedTarget | typeof HELD | undefined> {
+    if (target.kind !== 'subscription') return Promise.resolve(undefined);
     const sub = this.#active.get(target.id);
     if (sub && sub.tenantId === target.tenantId) return this.targetFor(sub);
-    // not active: a paused one holds its tasks until resumed; a disabled or deleted one takes nothing
-    const stored = await this.deps.store.subscriptions.get(target.tenantId, target.id);
-    return stored?.state === 'paused' ? HELD : undefined;
+    return this.#inactive(target);
   }
 
   /** The compiled target of a subscription whatever its state (the API's test send uses it). */
-  async targetFor(sub: Subscription): Promise<ResolvedTarget> {
+  targetFor(sub: Subscription): Promise<ResolvedTarget> {
+    const ready = this.#ready.get(sub.id);
+    // the common case, a revision compiled before: nothing to wait for
+    if (ready && ready.compiled.revision === sub.revision && this.#compiled.get(sub.id) === ready.from) return Promise.resolve(ready.compiled.target);
+    return this.#recompile(sub);
+  }
+
+  async #recompile(sub: Subscription): Promise<ResolvedTarget> {
     const compiled = this.#compiled.get(sub.id);
     const existing = compiled && (await compiled.catch(() => undefined));
     if (existing && existing.revision === sub.revision) return existing.target;
     if (compiled) this.#drop(sub.id, compiled);
     const next = this.#compile(sub);
     this.#compiled.set(sub.id, next);
-    return (await next).target;
+    const done = await next;
+    if (this.#compiled.get(sub.id) === next) this.#ready.set(sub.id, { from: next, compiled: done });
+    return done.target;
+  }
+
+  /** Not active: a paused subscription holds its tasks until resumed; a disabled or deleted one takes nothing. */
+  async #inactive(target: Extract<TaskTarget, { kind: 'subscription' }>): Promise<typeof HELD | undefined> {
+    const stored = await this.deps.store.subscriptions.get(target.tenantId, target.id);
+    return stored?.state === 'paused' ? HELD : undefined;
   }
 
   async close(): Promise<void> {
     const all = await Promise.allSettled([...this.#compiled.values()]);
     this.#compiled.clear();
+    this.#ready.clear();
     await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.target.pipeline.close() : undefined)));
   }
 
@@ -68,6 +84,7 @@ export class SubscriptionTargets implements TargetResolver {
   #drop(id: string, compiled: Promise<Compiled>): void {
     if (this.#compiled.get(id) !== compiled) return;
     this.#compiled.delete(id);
+    if (this.#ready.get(id)?.from === compiled) this.#ready.delete(id);
     void compiled.then(
       (c) => c.target.pipeline.close(),
       () => {},

@@ -62,8 +62,10 @@ function keyOf(secret: string, decode: (secret: string) => KeyObject): KeyObject
   return key;
 }
 
+const secretKey = (secret: string) => createSecretKey(decodeSecret(secret));
+
 function hmacSignature(secret: string, content: Buffer): string {
-  return createHmac('sha256', keyOf(secret, (s) => createSecretKey(decodeSecret(s)))).update(content).digest('base64');
+  return createHmac('sha256', keyOf(secret, secretKey)).update(content).digest('base64');
 }
 
 /** The three Standard Webhooks headers for one message. */

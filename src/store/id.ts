@@ -37,7 +37,9 @@ export function newId(now: number = Date.now()): string {
   }
   const r = used;
   used += 8;
-  const b = (i: number) => HEX[pool[r + i]!]!;
   // the fourth group starts with the RFC variant bits 10
-  return `${prefix}${HEX[seq >> 8]![1]}${HEX[seq & 0xff]}-${HEX[(pool[r]! & 0x3f) | 0x80]}${b(1)}-${b(2)}${b(3)}${b(4)}${b(5)}${b(6)}${b(7)}`;
+  return (
+    prefix + HEX[seq >> 8]![1] + HEX[seq & 0xff] + '-' + HEX[(pool[r]! & 0x3f) | 0x80] + HEX[pool[r + 1]!] + '-' +
+    HEX[pool[r + 2]!] + HEX[pool[r + 3]!] + HEX[pool[r + 4]!] + HEX[pool[r + 5]!] + HEX[pool[r + 6]!] + HEX[pool[r + 7]!]
+  );
 }
