@@ -143,8 +143,10 @@ export class DeliveryWorker {
     // while slots keep freeing (fast endpoints, however long the queue in front of them), waiting lets the
     // intake slow down to the pace of delivery instead of moving work to the costlier path, which would only
     // grow the queue; slots that all hang (slow endpoints) send the rest to the stream. The wait is bounded by
-    // the hand-off limit, so slot and attempt together stay within the ingest ack wait.
-    if (!(await this.#inlineSlots.acquireWhileMoving(SLOT_STALL_MS, this.deps.config.delivery.inline.handoffAfterMs))) return this.#declined('busy');
+    // half the hand-off limit: slot and attempt together stay within three quarters of the ingest ack wait
+    // (the config allows a hand-off limit of at most half of it), so JetStream does not offer the event again.
+    const { handoffAfterMs } = this.deps.config.delivery.inline;
+    if (!(await this.#inlineSlots.acquireWhileMoving(SLOT_STALL_MS, handoffAfterMs / 2))) return this.#declined('busy');
     let target: ResolvedTarget | typeof HELD | undefined;
     try {
       target = await this.deps.targets.resolve(task.target);

@@ -21,12 +21,13 @@ interface Rig {
   stop(): Promise<void>;
 }
 
-async function rig(inline: Record<string, unknown>): Promise<Rig> {
+async function rig(inline: Record<string, unknown>, delivery: Record<string, unknown> = {}): Promise<Rig> {
   const nats = await startNats();
   const receiver = await startReceiver(
     byPath({
       '/slow': () => ({ status: 204, delayMs: SLOW_MS }),
       '/flaky': (n) => ({ status: n === 0 ? 500 : 204 }),
+      '/fast': () => ({ status: 204, delayMs: 40 }),
     }),
   );
   const route = (name: string) => ({
@@ -41,7 +42,7 @@ async function rig(inline: Record<string, unknown>): Promise<Rig> {
       routes: [route('fast'), route('slow'), route('flaky')],
       schemas: { policies: [{ types: ['test.>'], unknownTypes: 'accept' }] },
       // a short time-out keeps a hand-off task's wait (time-out + 1 s) within the test
-      delivery: { ssrf: { allow: ['127.0.0.1/32'] }, timeout: '5s', inline },
+      delivery: { ssrf: { allow: ['127.0.0.1/32'] }, timeout: '5s', inline, ...delivery },
     },
   });
   const gw = await Gateway.start(config, { logger: testLogger() });
@@ -62,6 +63,17 @@ async function rig(inline: Record<string, unknown>): Promise<Rig> {
   };
 }
 
+/** A structured-mode CloudEvent published to the ingest stream. */
+async function publishTo(r: Rig, type: string, id: string, source = 'urn:test:inline'): Promise<void> {
+  const h = natsHeaders();
+  h.set('content-type', 'application/cloudevents+json');
+  await r.js.publish(`ce.${type}`, enc.encode(JSON.stringify({ specversion: '1.0', id, source, type, data: { id } })), { headers: h });
+}
+/** tasks ever published to the deliveries stream (its last sequence: work-queue messages go once acked) */
+const tasksPublished = async (r: Rig) => (await r.jsm.streams.info(r.gw.config.nats.deliveries.name)).state.last_seq;
+const inlineCount = async (r: Rig, result: string) =>
+  (await r.gw.metrics.inlineAttempts.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+
 describe('inline first attempts', function () {
   this.timeout(60_000);
   let r: Rig;
@@ -71,16 +83,8 @@ describe('inline first attempts', function () {
   });
   after(() => r?.stop());
 
-  async function publish(type: string, id: string): Promise<void> {
-    const h = natsHeaders();
-    h.set('content-type', 'application/cloudevents+json');
-    await r.js.publish(`ce.${type}`, enc.encode(JSON.stringify({ specversion: '1.0', id, source: 'urn:test:inline', type, data: { id } })), { headers: h });
-  }
+  const publish = (type: string, id: string) => publishTo(r, type, id);
   const arrivals = (path: string, id: string) => r.receiver.received.filter((x) => x.url === path && x.headers['ce-id'] === id);
-  /** tasks ever published to the deliveries stream (its last sequence: work-queue messages go once acked) */
-  const tasksPublished = async () => (await r.jsm.streams.info(r.gw.config.nats.deliveries.name)).state.last_seq;
-  const inlineCount = async (result: string) =>
-    (await r.gw.metrics.inlineAttempts.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
   const ingestHeld = async () => (await r.jsm.consumers.info(r.gw.config.nats.stream.name, r.gw.config.nats.consumer.durable)).num_ack_pending;
   const delivery = (id: string) => r.gw.store.deliveries.list(undefined, {}).then((p) => p.items.find((d) => d.eventId === id));
 
@@ -90,8 +94,8 @@ describe('inline first attempts', function () {
     expect(d!.attempts).to.equal(1);
     expect(arrivals('/fast', 'fast-1')).to.have.length(1);
     await eventually(async () => ((await ingestHeld()) === 0 ? true : undefined), 5000, 'the event acked');
-    expect(await tasksPublished()).to.equal(0);
-    expect(await inlineCount('completed')).to.equal(1);
+    expect(await tasksPublished(r)).to.equal(0);
+    expect(await inlineCount(r, 'completed')).to.equal(1);
     const attempts = await eventually(async () => {
       const list = await r.gw.store.attempts.listByDelivery(undefined, d!.id);
       return list.length === 1 ? list : undefined;
@@ -100,14 +104,14 @@ describe('inline first attempts', function () {
   });
 
   it('hands a slow attempt to the deliveries stream: the event is acked before the endpoint answers, and it is not sent twice', async () => {
-    const before = await tasksPublished();
+    const before = await tasksPublished(r);
     const sentAt = Date.now();
     await publish('test.slow', 'slow-1');
-    await eventually(async () => ((await tasksPublished()) === before + 1 && (await ingestHeld()) === 0 ? true : undefined), 5000, 'the hand-off');
+    await eventually(async () => ((await tasksPublished(r)) === before + 1 && (await ingestHeld()) === 0 ? true : undefined), 5000, 'the hand-off');
     // acked while the endpoint still holds the request
     expect(Date.now() - sentAt).to.be.below(SLOW_MS);
     expect(arrivals('/slow', 'slow-1')).to.have.length(0);
-    expect(await inlineCount('handed_off')).to.equal(1);
+    expect(await inlineCount(r, 'handed_off')).to.equal(1);
 
     const d = await eventually(async () => ((await delivery('slow-1'))?.state === 'succeeded' ? delivery('slow-1') : undefined));
     expect(d!.attempts).to.equal(1);
@@ -119,24 +123,60 @@ describe('inline first attempts', function () {
   });
 
   it('retries a failed inline attempt through the stream on schedule, then sends that target the queued way for a while', async () => {
-    const before = await tasksPublished();
+    const before = await tasksPublished(r);
     await publish('test.flaky', 'flaky-1');
     const d = await eventually(async () => ((await delivery('flaky-1'))?.state === 'succeeded' ? delivery('flaky-1') : undefined));
     expect(d!.attempts).to.equal(2);
     const [first, second] = arrivals('/flaky', 'flaky-1');
     expect(second!.at - first!.at).to.be.at.least(90);
     expect(second!.headers['webhook-id']).to.equal(first!.headers['webhook-id']);
-    expect(await tasksPublished()).to.equal(before + 1);
+    expect(await tasksPublished(r)).to.equal(before + 1);
 
     // cooling down: the next fresh event for it is not tried inline
     await publish('test.flaky', 'flaky-2');
     await eventually(async () => ((await delivery('flaky-2'))?.state === 'succeeded' ? true : undefined));
-    expect(await tasksPublished()).to.equal(before + 2);
-    expect(await inlineCount('declined_cooling')).to.equal(1);
+    expect(await tasksPublished(r)).to.equal(before + 2);
+    expect(await inlineCount(r, 'declined_cooling')).to.equal(1);
     // other targets are not affected
     await publish('test.fast', 'fast-2');
     await eventually(async () => ((await delivery('fast-2'))?.state === 'succeeded' ? true : undefined));
-    expect(await tasksPublished()).to.equal(before + 2);
+    expect(await tasksPublished(r)).to.equal(before + 2);
+  });
+});
+
+describe('inline first attempts: waiting for a slot', function () {
+  this.timeout(60_000);
+  let r: Rig;
+
+  // two inline slots, so that a burst queues for them
+  before(async () => {
+    r = await rig({ handoffAfter: '2s' }, { concurrency: 2 });
+  });
+  after(() => r?.stop());
+
+  const publish = (type: string, id: string) => publishTo(r, type, id, 'urn:test:inline-slots');
+
+  it('queues a burst for the slots while they keep being freed, far past the 100 ms stall limit, instead of taking the stream', async () => {
+    // 20 deliveries of 40 ms each through 2 slots: the last waits about 400 ms, a slot is freed every 20 ms or so
+    await Promise.all(Array.from({ length: 20 }, (_, i) => publish('test.fast', `burst-${i}`)));
+    await r.receiver.waitFor(20);
+    await eventually(async () => ((await inlineCount(r, 'completed')) === 20 ? true : undefined), 5000, '20 inline attempts');
+    expect(await inlineCount(r, 'declined_busy')).to.equal(0);
+    expect(await tasksPublished(r)).to.equal(0);
+  });
+
+  it('sends a delivery to the stream once no slot was freed for 100 ms (every slot held by a hanging endpoint)', async () => {
+    const before = r.receiver.received.length;
+    await publish('test.slow', 'hang-1');
+    await publish('test.slow', 'hang-2');
+    // both slots held; the fresh delivery behind them waits for a release that does not come
+    await eventually(async () => ((await r.gw.metrics.inFlight.get()).values[0]?.value === 2 ? true : undefined), 5000, 'both slots held');
+    await publish('test.fast', 'behind-1');
+    await eventually(async () => ((await inlineCount(r, 'declined_busy')) === 1 ? true : undefined), 5000, 'declined as busy');
+    expect(await tasksPublished(r)).to.be.at.least(1);
+    // the stream delivers it while the slow endpoint still holds both inline slots
+    await eventually(async () => (r.receiver.received.slice(before).some((x) => x.headers['ce-id'] === 'behind-1') ? true : undefined), 5000, 'behind-1 delivered');
+    expect(r.receiver.received.slice(before).filter((x) => x.url === '/slow')).to.have.length(0);
   });
 });
 
@@ -150,9 +190,7 @@ describe('inline first attempts switched off', function () {
   after(() => r?.stop());
 
   it('sends every delivery through the deliveries stream', async () => {
-    const h = natsHeaders();
-    h.set('content-type', 'application/cloudevents+json');
-    await r.js.publish('ce.test.fast', enc.encode(JSON.stringify({ specversion: '1.0', id: 'off-1', source: 'urn:test:inline', type: 'test.fast' })), { headers: h });
+    await publishTo(r, 'test.fast', 'off-1');
     await r.receiver.waitFor(1);
     expect((await r.jsm.streams.info(r.gw.config.nats.deliveries.name)).state.last_seq).to.equal(1);
     expect((await r.gw.metrics.inlineAttempts.get()).values).to.have.length(0);
