@@ -16,11 +16,16 @@ interface Compiled {
   target: ResolvedTarget;
 }
 
+interface CompileEntry {
+  promise: Promise<Compiled>;
+  /** set once the compile succeeded */
+  done?: Compiled;
+}
+
 export class SubscriptionTargets implements TargetResolver {
   #active = new Map<string, Subscription>();
-  readonly #compiled = new Map<string, Promise<Compiled>>();
-  /** the compiles that finished, with the promise they came from: every delivery looks its target up here */
-  readonly #ready = new Map<string, { from: Promise<Compiled>; compiled: Compiled }>();
+  /** each compile, with its result once it is there: every delivery looks its target up without awaiting */
+  readonly #compiled = new Map<string, CompileEntry>();
 
   constructor(
     private readonly deps: { store: Store; plugins: PluginRegistry; config: GatewayConfig; logger: Logger },
@@ -29,13 +34,13 @@ export class SubscriptionTargets implements TargetResolver {
   /** The active subscriptions, from a routing reload; compiled pipelines of changed ones are dropped. */
   load(subs: Subscription[]): void {
     this.#active = new Map(subs.map((s) => [s.id, s]));
-    for (const [id, compiled] of this.#compiled) {
+    for (const [id, entry] of this.#compiled) {
       const now = this.#active.get(id);
-      void compiled.then(
+      void entry.promise.then(
         (c) => {
-          if (!now || now.revision !== c.revision) this.#drop(id, compiled);
+          if (!now || now.revision !== c.revision) this.#drop(id, entry);
         },
-        () => this.#drop(id, compiled),
+        () => this.#drop(id, entry),
       );
     }
   }
@@ -49,22 +54,24 @@ export class SubscriptionTargets implements TargetResolver {
 
   /** The compiled target of a subscription whatever its state (the API's test send uses it). */
   targetFor(sub: Subscription): Promise<ResolvedTarget> {
-    const ready = this.#ready.get(sub.id);
+    const done = this.#compiled.get(sub.id)?.done;
     // the common case, a revision compiled before: nothing to wait for
-    if (ready && ready.compiled.revision === sub.revision && this.#compiled.get(sub.id) === ready.from) return Promise.resolve(ready.compiled.target);
+    if (done && done.revision === sub.revision) return Promise.resolve(done.target);
     return this.#recompile(sub);
   }
 
   async #recompile(sub: Subscription): Promise<ResolvedTarget> {
-    const compiled = this.#compiled.get(sub.id);
-    const existing = compiled && (await compiled.catch(() => undefined));
+    const entry = this.#compiled.get(sub.id);
+    const existing = entry && (await entry.promise.catch(() => undefined));
     if (existing && existing.revision === sub.revision) return existing.target;
-    if (compiled) this.#drop(sub.id, compiled);
-    const next = this.#compile(sub);
+    if (entry) this.#drop(sub.id, entry);
+    const next: CompileEntry = { promise: this.#compile(sub) };
+    next.promise.then(
+      (c) => (next.done = c),
+      () => {},
+    );
     this.#compiled.set(sub.id, next);
-    const done = await next;
-    if (this.#compiled.get(sub.id) === next) this.#ready.set(sub.id, { from: next, compiled: done });
-    return done.target;
+    return (await next.promise).target;
   }
 
   /** Not active: a paused subscription holds its tasks until resumed; a disabled or deleted one takes nothing. */
@@ -74,18 +81,16 @@ export class SubscriptionTargets implements TargetResolver {
   }
 
   async close(): Promise<void> {
-    const all = await Promise.allSettled([...this.#compiled.values()]);
+    const all = await Promise.allSettled([...this.#compiled.values()].map((e) => e.promise));
     this.#compiled.clear();
-    this.#ready.clear();
     await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.target.pipeline.close() : undefined)));
   }
 
   /** Forgets a compiled pipeline and closes it, unless a newer compile has replaced it meanwhile. */
-  #drop(id: string, compiled: Promise<Compiled>): void {
-    if (this.#compiled.get(id) !== compiled) return;
+  #drop(id: string, entry: CompileEntry): void {
+    if (this.#compiled.get(id) !== entry) return;
     this.#compiled.delete(id);
-    if (this.#ready.get(id)?.from === compiled) this.#ready.delete(id);
-    void compiled.then(
+    void entry.promise.then(
       (c) => c.target.pipeline.close(),
       () => {},
     );

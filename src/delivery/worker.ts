@@ -136,7 +136,7 @@ export class DeliveryWorker {
    * `origin` names the event for a dead letter.
    */
   async inline(task: DeliveryTask, origin: string): Promise<{ durable: Promise<void> } | undefined> {
-    const { enabled } = this.deps.config.delivery.inline;
+    const { enabled, handoffAfterMs } = this.deps.config.delivery.inline;
     if (!enabled || task.trigger !== 'auto' || (task.target.kind === 'subscription' && task.target.partition !== undefined)) return undefined;
     const key = targetKey(task.target);
     if (!this.#inline.ok(key)) return this.#declined('cooling');
@@ -145,7 +145,6 @@ export class DeliveryWorker {
     // grow the queue; slots that all hang (slow endpoints) send the rest to the stream. The wait is bounded by
     // half the hand-off limit: slot and attempt together stay within three quarters of the ingest ack wait
     // (the config allows a hand-off limit of at most half of it), so JetStream does not offer the event again.
-    const { handoffAfterMs } = this.deps.config.delivery.inline;
     if (!(await this.#inlineSlots.acquireWhileMoving(SLOT_STALL_MS, handoffAfterMs / 2))) return this.#declined('busy');
     let target: ResolvedTarget | typeof HELD | undefined;
     try {
