@@ -30,7 +30,7 @@ const { values: flags } = parseArgs({
 });
 if (flags.help) {
   console.log(`npm run bench -- [--quick] [--events N] [--records N] [--iterations N] [--timeout S]
-  --events N      deliveries measured per end-to-end run (default 10000, --quick 1000)
+  --events N      deliveries measured per end-to-end run (default 50000, --quick 1000)
   --records N     attempt-log records written per store (default 20000, --quick 5000)
   --iterations N  pipeline runs per plugin loop (default 5000, --quick 1000)
   --timeout S     bound of each phase in seconds (default 120)
@@ -44,7 +44,9 @@ const count = (flag: string | undefined, normal: number, quick: number) => {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive whole number: ${flag}`);
   return n;
 };
-const deliveries = count(flags.events, 10_000, 1000);
+// a run must last seconds, not one: at 10,000 deliveries a fast machine measured each system for about a
+// second, and the spread between rounds was larger than the differences being measured
+const deliveries = count(flags.events, 50_000, 1000);
 const rounds = count(flags.rounds, 3, 1);
 
 /** The run with the median throughput (the lower middle one of an even count). */
@@ -55,7 +57,7 @@ const settings: LoadSettings = {
   deliveries,
   // both systems get the same warm-up; the gateway runs far more code than the bridge, and a short warm-up
   // measured it while its JIT was still settling
-  warmup: Math.min(2000, Math.ceil(deliveries / 5)),
+  warmup: Math.min(10_000, Math.ceil(deliveries / 5)),
   inFlight: 500,
   paced: { deliveries: flags.quick ? 200 : 400, perSecond: 200 },
   timeoutMs: count(flags.timeout, 120, 120) * 1000,
@@ -149,7 +151,7 @@ try {
         system: { kind: 'gateway', mongodb: { url: ferret.url, database: 'ceg_bench_e2e' } },
       },
       0,
-      { ...settings, deliveries: Math.ceil(deliveries / 10), warmup: Math.ceil(settings.warmup / 10), paced: { deliveries: 100, perSecond: 10 } },
+      { ...settings, deliveries: Math.ceil(deliveries / 50), warmup: Math.ceil(settings.warmup / 50), paced: { deliveries: 100, perSecond: 10 } },
     );
   }
   const bridgeOf = (shape: Shape) => runs.get(`bridge, ${shape.name}`);
@@ -195,7 +197,7 @@ console.log(
   `\n1 and 10 targets: every event matches every route (10 deliveries per event at 10); 1000 targets: 1000 routes, each ` +
     `event matches exactly one (by source). Each row is the median of ${rounds} run(s), bridge and gateway taking turns; ` +
     `"vs bridge" divides the medians, "rounds vs bridge" each run by the bridge run just before it, of the same shape; ` +
-    `the MongoDB and pipeline rows by the 1-target bridge. The MongoDB row is one run of a tenth of the deliveries, its ` +
+    `the MongoDB and pipeline rows by the 1-target bridge. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
     `latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
 );
 if (pipelineRatio) console.log(`4-step pipeline (filter → transform → redact → sign) vs none: ${(pipelineRatio * 100).toFixed(0)} % of the throughput`);

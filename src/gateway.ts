@@ -23,6 +23,7 @@ import { Sender } from './delivery/sender.js';
 import { SsrfGuard } from './delivery/ssrf.js';
 import { SubscriptionTargets } from './delivery/subscriptions.js';
 import { targetsOf } from './delivery/target.js';
+import { Peers, peersSubject } from './delivery/peers.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { ApiError, ErrorCodes } from './errors.js';
 import { Admitter } from './ingest/admit.js';
@@ -72,6 +73,7 @@ export class Gateway {
       sync: SubscriptionSync;
       replays: ReplayJobs;
       sender: Sender;
+      peers: Peers;
     },
   ) {}
 
@@ -192,8 +194,10 @@ export class Gateway {
       httpsOnly: config.delivery.ssrf.httpsOnly,
       maxResponseBytes: config.delivery.maxResponseBytes,
     });
+    const peers = new Peers(nc, peersSubject(config.nats.deliveries.name), { observe: (n) => metrics.instances.set(n) });
     const worker = new DeliveryWorker({
       js,
+      peers,
       enqueue: (task) => admitter.enqueue([task])[0]!,
       config,
       targets: targetsOf(routes, subscriptions),
@@ -250,7 +254,8 @@ export class Gateway {
       getReplay: (tenantId, id) => replays.get(tenantId, id),
     };
 
-    const gw = new Gateway(config, logger, metrics, store, nc, js, publisher, { local, ingest, worker, routes, subscriptions, sync, replays, sender });
+    const gw = new Gateway(config, logger, metrics, store, nc, js, publisher, { local, ingest, worker, routes, subscriptions, sync, replays, sender, peers });
+    peers.start();
     await worker.start();
     // subscriptions (and their ordered partitions) are loaded before the first event is routed
     await sync.start();
@@ -281,13 +286,14 @@ export class Gateway {
   }
 
   async #stop(): Promise<void> {
-    const { local, ingest, worker, routes, subscriptions, sync, replays, sender } = this.parts;
+    const { local, ingest, worker, routes, subscriptions, sync, replays, sender, peers } = this.parts;
     this.logger.info('gateway stopping');
     const closed = this.#server ? new Promise((r) => this.#server!.close(r)) : Promise.resolve();
     this.#server?.closeIdleConnections();
     await ingest.stop();
     await replays.stop();
     await worker.stop();
+    peers.stop();
     await sync.stop();
     await closed;
     await routes.close();

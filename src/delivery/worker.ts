@@ -66,6 +66,8 @@ export interface WorkerDeps {
   enqueue(task: DeliveryTask): Promise<unknown>;
   /** publishes an operational event into the ingest stream */
   emit(event: CloudEvent): Promise<unknown>;
+  /** the instances sharing the deliveries stream, which share each target's limits */
+  peers: { count(): number };
   /** disables a subscription (410 Gone, …) and tells every instance */
   disable(tenantId: string, subscriptionId: string, reason: DisableReason, error: GatewayError, failures?: number): Promise<void>;
 }
@@ -84,11 +86,12 @@ export class DeliveryWorker {
    * all, push every fresh delivery onto the costlier path, which only grows the backlog
    */
   readonly #inlineSlots: Semaphore;
-  readonly #budgets = new TargetBudgets();
+  readonly #budgets: TargetBudgets;
   readonly #inline = new InlineHealth();
 
   constructor(private readonly deps: WorkerDeps) {
     this.#slots = new Semaphore(deps.config.delivery.concurrency);
+    this.#budgets = new TargetBudgets(() => deps.peers.count());
     this.#inlineSlots = new Semaphore(deps.config.delivery.concurrency);
   }
 

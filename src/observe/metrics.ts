@@ -67,6 +67,11 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
       help: 'HTTP deliveries currently in flight',
       registers,
     }),
+    instances: new Gauge({
+      name: 'ceg_gateway_instances',
+      help: 'Gateway instances sharing the deliveries stream (and each target\'s rate and concurrency limits), this one included',
+      registers,
+    }),
   };
 }
 

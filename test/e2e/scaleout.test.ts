@@ -1,5 +1,5 @@
-// Two gateway processes on one NATS and one store: they split the ingest work, and a subscription created
-// or changed through either one is routed by both within a second.
+// Two gateway processes on one NATS and one store: they split the ingest work, a subscription created or
+// changed through either one is routed by both within a second, and its rate limit holds for both together.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,13 @@ import { startReceiver } from '../helpers/receiver.js';
 
 const ADMIN = 'scaleout-admin-key-0123456789abcdef';
 
-/** Events an instance took from the ingest stream and accepted, from its /metrics. */
-async function ingested(base: string): Promise<number> {
+/** A sample of an instance's /metrics, 0 when absent. */
+async function metric(base: string, sample: RegExp): Promise<number> {
   const text = await (await request(`${base}/metrics`)).body.text();
-  return Number(/ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/.exec(text)?.[1] ?? 0);
+  return Number(sample.exec(text)?.[1] ?? 0);
 }
+/** Events an instance took from the ingest stream and accepted. */
+const ingested = (base: string) => metric(base, /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/);
 
 describe('two gateway processes', function () {
   this.timeout(120_000);
@@ -78,6 +80,58 @@ describe('two gateway processes', function () {
       expect(types.filter((t) => t === 'scale.one')).to.have.length(0);
       // both instances took a share of the work, so both followed the changes
       for (const base of [a, b]) expect(await ingested(base), `${base} ingested`).to.be.greaterThan(0);
+    } finally {
+      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+      await nc.drain();
+      await receiver.close();
+      await nats.cleanup();
+    }
+  });
+
+  it("hold a subscription's rate limit in all, each taking its part", async () => {
+    const nats = await startNats();
+    const receiver = await startReceiver();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
+    const config = writeConfig(dir, {
+      nats: { servers: [nats.url] },
+      http: { port: 0 },
+      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
+      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+      storage: { dataDir: path.join(dir, 'data') },
+    });
+    const procs: GatewayProcess[] = [];
+    const nc = await connect({ servers: nats.url });
+    const js = jetstream(nc);
+    try {
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const a = await procs[0]!.ready;
+      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+      const b = await procs[1]!.ready;
+      for (const base of [a, b]) {
+        await eventually(async () => ((await metric(base, /ceg_gateway_instances (\d+)/)) === 2 ? true : undefined), 10_000, `${base} counting both`);
+      }
+      const { key } = await tenantKey(a, ADMIN, 'limited');
+      const RATE = 4;
+      const created = await api(a, 'POST', '/v1/subscriptions', key, { sink: `${receiver.url}/r`, types: ['scale.limited'], rateLimit: { perSecond: RATE, burst: 1 } });
+      expect(created.status).to.equal(201);
+      await new Promise((r) => setTimeout(r, 1000));
+      const N = 24;
+      const h = natsHeaders();
+      h.set('content-type', 'application/cloudevents+json');
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          js.publish('ce.scale.limited', new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: `r-${i}`, source: 'urn:scale', type: 'scale.limited', data: {} })), { headers: h }),
+        ),
+      );
+      await receiver.waitFor(N, 60_000);
+      // each instance may send one at once (its part of the burst, at least one), then 2/s: 4/s in all. Each
+      // process on its own limit would have taken half as long.
+      const times = receiver.received.map((r) => r.at);
+      const spread = (Math.max(...times) - Math.min(...times)) / 1000;
+      expect(spread, 'seconds from the first delivery to the last').to.be.at.least((0.8 * (N - 2)) / RATE);
+      expect(new Set(receiver.received.map((r) => String(r.headers['ce-id']))).size).to.equal(N);
+      const sent = /ceg_delivery_attempts_total\{outcome="success"\} (\d+)/;
+      for (const base of [a, b]) expect(await metric(base, sent), `${base} delivered`).to.be.greaterThan(0);
     } finally {
       await Promise.all(procs.map((p) => p.kill('SIGTERM')));
       await nc.drain();
