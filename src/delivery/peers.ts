@@ -53,11 +53,17 @@ export class Peers {
   stop(): void {
     clearInterval(this.#timer);
     this.#sub?.unsubscribe();
-    if (!this.nc.isClosed()) this.#beat({ id: this.id, bye: true });
+    this.#beat({ id: this.id, bye: true });
   }
 
   #beat(beat: Beat): void {
-    this.nc.publish(this.subject, JSON.stringify(beat));
+    // a closed or draining connection refuses publishes: the others will stop counting this one at expiry
+    if (this.nc.isClosed() || this.nc.isDraining()) return;
+    try {
+      this.nc.publish(this.subject, JSON.stringify(beat));
+    } catch {
+      // the connection closed in between: same as above
+    }
   }
 
   #heard(data: Uint8Array): void {

@@ -54,6 +54,7 @@ describe('delivery/peers', function () {
     expect(a.count(), 'two periods without a heartbeat').to.equal(2);
     now += 2 * HEARTBEAT_MS;
     expect(a.count(), 'four periods without a heartbeat').to.equal(1);
+    b.stop(); // its connection is gone: nothing to say goodbye on, and nothing thrown
     a.stop();
   });
 
