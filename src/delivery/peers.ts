@@ -11,6 +11,8 @@ export const HEARTBEAT_MS = 2000;
 /** An instance not heard from for this long is no longer counted (it crashed, or its heartbeats are lost). */
 const EXPIRES_MS = 3 * HEARTBEAT_MS;
 
+const decoder = new TextDecoder();
+
 interface Beat {
   id: string;
   bye?: true;
@@ -33,7 +35,11 @@ export class Peers {
   ) {}
 
   start(): void {
-    this.#sub = this.nc.subscribe(this.subject, { callback: (_err, msg) => this.#heard(msg.data) });
+    this.#sub = this.nc.subscribe(this.subject, {
+      callback: (err, msg) => {
+        if (!err) this.#heard(msg.data);
+      },
+    });
     this.#beat({ id: this.id });
     this.#timer = setInterval(() => {
       this.#beat({ id: this.id });
@@ -69,7 +75,7 @@ export class Peers {
   #heard(data: Uint8Array): void {
     let beat: Partial<Beat>;
     try {
-      beat = JSON.parse(new TextDecoder().decode(data)) as Partial<Beat>;
+      beat = JSON.parse(decoder.decode(data)) as Partial<Beat>;
     } catch {
       return; // not one of ours: the subject is the gateway's own, nothing to answer
     }
