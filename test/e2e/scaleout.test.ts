@@ -11,7 +11,7 @@ import { api, tenantKey } from '../helpers/api.js';
 import { eventually, ROOT } from '../helpers/gateway.js';
 import { startNats } from '../helpers/nats.js';
 import { runCeg, writeConfig, type GatewayProcess } from '../helpers/process.js';
-import { startReceiver } from '../helpers/receiver.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const ADMIN = 'scaleout-admin-key-0123456789abcdef';
 
@@ -23,33 +23,60 @@ async function metric(base: string, sample: RegExp): Promise<number> {
 /** Events an instance took from the ingest stream and accepted. */
 const ingested = (base: string) => metric(base, /ceg_events_ingested_total\{transport="nats",outcome="accepted"\} (\d+)/);
 
+interface TwoGateways {
+  a: string;
+  b: string;
+  receiver: Receiver;
+  /** publishes a structured-mode `urn:scale` event of `type` to the ingest stream */
+  publish(type: string, id: string, extra?: Record<string, unknown>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Its own nats-server and receiver, and two `ceg start` processes on one config (one store). */
+async function twoGateways(opts: { batch?: number; respond?: Parameters<typeof startReceiver>[0] } = {}): Promise<TwoGateways> {
+  const nats = await startNats();
+  const receiver = await startReceiver(opts.respond);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
+  const config = writeConfig(dir, {
+    nats: { servers: [nats.url], ...(opts.batch ? { consumer: { batch: opts.batch } } : {}) },
+    http: { port: 0 },
+    schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
+    delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
+    storage: { dataDir: path.join(dir, 'data') },
+  });
+  const procs: GatewayProcess[] = [];
+  const nc = await connect({ servers: nats.url });
+  const js = jetstream(nc);
+  const close = async () => {
+    await Promise.all(procs.map((p) => p.kill('SIGTERM')));
+    await nc.drain();
+    await receiver.close();
+    await nats.cleanup();
+  };
+  try {
+    procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+    const a = await procs[0]!.ready;
+    procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
+    const b = await procs[1]!.ready;
+    const publish = (type: string, id: string, extra: Record<string, unknown> = {}) => {
+      const h = natsHeaders();
+      h.set('content-type', 'application/cloudevents+json');
+      const event = { specversion: '1.0', id, source: 'urn:scale', type, ...extra, data: {} };
+      return js.publish(`ce.${type}`, new TextEncoder().encode(JSON.stringify(event)), { headers: h });
+    };
+    return { a, b, receiver, publish, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 describe('two gateway processes', function () {
   this.timeout(120_000);
 
   it('route a subscription change on both instances within a second', async () => {
-    const nats = await startNats();
-    const receiver = await startReceiver();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
-    const config = writeConfig(dir, {
-      nats: { servers: [nats.url] },
-      http: { port: 0 },
-      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
-      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
-      storage: { dataDir: path.join(dir, 'data') },
-    });
-    const procs: GatewayProcess[] = [];
-    const nc = await connect({ servers: nats.url });
-    const js = jetstream(nc);
-    const publish = async (type: string, id: string) => {
-      const h = natsHeaders();
-      h.set('content-type', 'application/cloudevents+json');
-      await js.publish(`ce.${type}`, new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id, source: 'urn:scale', type, data: {} })), { headers: h });
-    };
+    const { a, b, receiver, publish, close } = await twoGateways();
     try {
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const a = await procs[0]!.ready;
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const b = await procs[1]!.ready;
       expect(a).to.not.equal(b);
       const { key } = await tenantKey(a, ADMIN, 'scale');
 
@@ -81,32 +108,13 @@ describe('two gateway processes', function () {
       // both instances took a share of the work, so both followed the changes
       for (const base of [a, b]) expect(await ingested(base), `${base} ingested`).to.be.greaterThan(0);
     } finally {
-      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-      await nc.drain();
-      await receiver.close();
-      await nats.cleanup();
+      await close();
     }
   });
 
   it("hold a subscription's rate limit in all, each taking its part", async () => {
-    const nats = await startNats();
-    const receiver = await startReceiver();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
-    const config = writeConfig(dir, {
-      nats: { servers: [nats.url] },
-      http: { port: 0 },
-      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
-      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
-      storage: { dataDir: path.join(dir, 'data') },
-    });
-    const procs: GatewayProcess[] = [];
-    const nc = await connect({ servers: nats.url });
-    const js = jetstream(nc);
+    const { a, b, receiver, publish, close } = await twoGateways();
     try {
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const a = await procs[0]!.ready;
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const b = await procs[1]!.ready;
       for (const base of [a, b]) {
         await eventually(async () => ((await metric(base, /ceg_gateway_instances (\d+)/)) === 2 ? true : undefined), 10_000, `${base} counting both`);
       }
@@ -116,13 +124,7 @@ describe('two gateway processes', function () {
       expect(created.status).to.equal(201);
       await new Promise((r) => setTimeout(r, 1000));
       const N = 24;
-      const h = natsHeaders();
-      h.set('content-type', 'application/cloudevents+json');
-      await Promise.all(
-        Array.from({ length: N }, (_, i) =>
-          js.publish('ce.scale.limited', new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: `r-${i}`, source: 'urn:scale', type: 'scale.limited', data: {} })), { headers: h }),
-        ),
-      );
+      await Promise.all(Array.from({ length: N }, (_, i) => publish('scale.limited', `r-${i}`)));
       await receiver.waitFor(N, 60_000);
       // each instance may send one at once (its part of the burst, at least one), then 2/s: 4/s in all. Each
       // process on its own limit would have taken half as long.
@@ -133,32 +135,13 @@ describe('two gateway processes', function () {
       const sent = /ceg_delivery_attempts_total\{outcome="success"\} (\d+)/;
       for (const base of [a, b]) expect(await metric(base, sent), `${base} delivered`).to.be.greaterThan(0);
     } finally {
-      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-      await nc.drain();
-      await receiver.close();
-      await nats.cleanup();
+      await close();
     }
   });
 
   it('keep per-key order for an ordered subscription while both take events', async () => {
-    const nats = await startNats();
-    const receiver = await startReceiver(() => ({ status: 200 }));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
-    const config = writeConfig(dir, {
-      nats: { servers: [nats.url], consumer: { batch: 20 } },
-      http: { port: 0 },
-      schemas: { dir: path.join(ROOT, 'schemas'), policies: [{ types: ['scale.>'], unknownTypes: 'accept' }] },
-      delivery: { ssrf: { allow: ['127.0.0.1/32'] } },
-      storage: { dataDir: path.join(dir, 'data') },
-    });
-    const procs: GatewayProcess[] = [];
-    const nc = await connect({ servers: nats.url });
-    const js = jetstream(nc);
+    const { a, b, receiver, publish, close } = await twoGateways({ batch: 20, respond: () => ({ status: 200 }) });
     try {
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const a = await procs[0]!.ready;
-      procs.push(runCeg(['start', '--config', config], { CEG_ADMIN_KEY: ADMIN }));
-      const b = await procs[1]!.ready;
       const { key } = await tenantKey(a, ADMIN, 'ordered');
       const created = await api(a, 'POST', '/v1/subscriptions', key, { sink: `${receiver.url}/o`, types: ['scale.ordered'], orderingKey: 'subject' });
       expect(created.status).to.equal(201);
@@ -167,12 +150,7 @@ describe('two gateway processes', function () {
       const PER_KEY = 30;
       const pubs: Promise<unknown>[] = [];
       for (let i = 0; i < PER_KEY; i++) {
-        for (let k = 0; k < KEYS; k++) {
-          const h = natsHeaders();
-          h.set('content-type', 'application/cloudevents+json');
-          const event = { specversion: '1.0', id: `k${k}-${i}`, source: 'urn:scale', type: 'scale.ordered', subject: `k${k}`, data: {} };
-          pubs.push(js.publish('ce.scale.ordered', new TextEncoder().encode(JSON.stringify(event)), { headers: h }));
-        }
+        for (let k = 0; k < KEYS; k++) pubs.push(publish('scale.ordered', `k${k}-${i}`, { subject: `k${k}` }));
       }
       await Promise.all(pubs);
       await receiver.waitFor(KEYS * PER_KEY, 60_000);
@@ -182,10 +160,7 @@ describe('two gateway processes', function () {
       }
       for (const base of [a, b]) expect(await ingested(base), `${base} ingested`).to.be.greaterThan(0);
     } finally {
-      await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-      await nc.drain();
-      await receiver.close();
-      await nats.cleanup();
+      await close();
     }
   });
 });
