@@ -173,7 +173,8 @@ describe('inline first attempts: waiting for a slot', function () {
     await eventually(async () => ((await r.gw.metrics.inFlight.get()).values[0]?.value === 2 ? true : undefined), 5000, 'both slots held');
     await publish('test.fast', 'behind-1');
     await eventually(async () => ((await inlineCount(r, 'declined_busy')) === 1 ? true : undefined), 5000, 'declined as busy');
-    expect(await tasksPublished(r)).to.be.at.least(1);
+    // the decline is counted before its task is published to the stream: wait for the publish, not just the count
+    await eventually(async () => ((await tasksPublished(r)) >= 1 ? true : undefined), 5000, 'its task on the deliveries stream');
     // the stream delivers it while the slow endpoint still holds both inline slots
     await eventually(async () => (r.receiver.received.slice(before).some((x) => x.headers['ce-id'] === 'behind-1') ? true : undefined), 5000, 'behind-1 delivered');
     expect(r.receiver.received.slice(before).filter((x) => x.url === '/slow')).to.have.length(0);
