@@ -1,7 +1,5 @@
 // The `ceg` command as a user runs it: exit codes, one-line errors that say what to do, and publishing
 // into a real JetStream.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { connect } from '@nats-io/transport-node';
@@ -13,6 +11,7 @@ import { ROOT, testConfig, testLogger } from '../helpers/gateway.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { startNats } from '../helpers/nats.js';
 import { execCeg, writeConfig } from '../helpers/process.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('ceg CLI', function () {
   this.timeout(60_000);
@@ -24,7 +23,7 @@ describe('ceg CLI', function () {
   });
 
   it('validate: exit 2 and every bad key path for a broken config', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cli-'));
+    const dir = tempDir('cli');
     const file = writeConfig(dir, { nats: { srvers: [] }, routes: [{ name: 'x', match: { types: ['a'] }, destinations: [{ url: 'nope' }] }] });
     const r = await execCeg(['validate', '--config', file]);
     expect(r.code).to.equal(2);
@@ -33,7 +32,7 @@ describe('ceg CLI', function () {
   });
 
   it('validate: a plugin config error names the route, the plugin and the path', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cli-'));
+    const dir = tempDir('cli');
     const file = writeConfig(dir, {
       schemas: { dir: path.join(ROOT, 'schemas') },
       routes: [{ name: 'siem', match: { types: ['security.>'] }, destinations: [{ url: 'https://h.example/' }], pipeline: [{ use: 'siem', config: { format: 'xml' } }] }],
@@ -57,7 +56,7 @@ describe('ceg CLI', function () {
     const nc = await connect({ servers: nats.url });
     try {
       await provision(await jetstreamManager(nc), testConfig({ natsUrl: nats.url }));
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cli-'));
+      const dir = tempDir('cli');
       const file = writeConfig(dir, { nats: { servers: [nats.url] } });
       const ok = await execCeg(['publish', '--config', file, '--type', 'test.cli', '--id', 'cli-1', '--data', '{"a":1}']);
       expect(ok.code, ok.stderr).to.equal(0);
@@ -84,7 +83,7 @@ describe('ceg CLI', function () {
       { logger: testLogger() },
     );
     try {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cli-'));
+      const dir = tempDir('cli');
       const file = writeConfig(dir, { nats: { servers: [nats.url] } });
       // published before anyone subscribed: only a replay brings them to the new subscriber
       for (let i = 0; i < 5; i++) {

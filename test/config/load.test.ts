@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildConfig, loadConfigFile } from '../../src/config/mod.js';
 import { ConfigError, type GatewayError } from '../../src/errors.js';
 import { ROOT } from '../helpers/gateway.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function invalid(doc: unknown, env: NodeJS.ProcessEnv = {}): GatewayError {
   try {
@@ -96,7 +96,7 @@ describe('config loading', () => {
   });
 
   it('says what to do about a missing file and about YAML that does not parse', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-cfg-'));
+    const dir = tempDir('cfg');
     expect(() => loadConfigFile(path.join(dir, 'absent.yaml'))).to.throw(ConfigError, /pass --config <file>/);
     const bad = path.join(dir, 'bad.yaml');
     writeFileSync(bad, 'routes: [unclosed');

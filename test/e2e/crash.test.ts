@@ -1,7 +1,5 @@
 // Nothing accepted is lost: the gateway is SIGKILLed mid-stream, restarted, and every event still
 // arrives (at least once; duplicates share their webhook-id).
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
@@ -10,6 +8,7 @@ import { eventually, fixture, ROOT } from '../helpers/gateway.js';
 import { startNats } from '../helpers/nats.js';
 import { runCeg, writeConfig } from '../helpers/process.js';
 import { startReceiver } from '../helpers/receiver.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('crash safety', function () {
   this.timeout(180_000);
@@ -19,7 +18,7 @@ describe('crash safety', function () {
     const nats = await startNats();
     // a slow-ish receiver keeps deliveries in flight when the kill lands
     const receiver = await startReceiver(() => ({ status: 200, delayMs: 2 }));
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-crash-'));
+    const dir = tempDir('crash');
     const config = writeConfig(dir, {
       nats: { servers: [nats.url] },
       http: { port: 0 },

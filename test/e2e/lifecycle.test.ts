@@ -2,8 +2,6 @@
 // HTTP): the content mode and signature it chose on the wire, a secret rotation, being disabled by a gone
 // or long-failing endpoint (with the operational events that tell its tenant), and a gateway that drains
 // its in-flight deliveries at stop and leaves the rest to the next one.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
@@ -14,6 +12,7 @@ import { api, tenantKey } from '../helpers/api.js';
 import { eventually, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { startReceiver, type Received, type Receiver } from '../helpers/receiver.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ADMIN_KEY = 'lifecycle-admin-key-0123456789abcdef';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -218,7 +217,7 @@ describe('graceful drain end to end', function () {
   let receiver: Receiver;
   let arrived = 0;
   const gateways: Gateway[] = [];
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ceg-drain-'));
+  const dataDir = tempDir('drain');
 
   const start = async () => {
     const config = testConfig({

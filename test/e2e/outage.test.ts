@@ -1,8 +1,6 @@
 // The database lost while running (issue 3): the gateway reports not ready, holds new events in JetStream
 // without acking or delivering them, and delivers every one of them once the database is back. FerretDB
 // stands in for MongoDB; it is SIGKILLed mid-stream and restarted on the same port and data.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
@@ -14,6 +12,7 @@ import { ferretdbBinary, startFerretDB, type FerretDB } from '../helpers/ferretd
 import { eventually, testConfig, testLogger } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const enc = new TextEncoder();
 const BEFORE = Array.from({ length: 5 }, (_, i) => `before-${i}`);
@@ -47,7 +46,7 @@ describe('store outage end to end (FerretDB killed mid-stream)', function () {
         routes: [{ name: 'outage', match: { types: ['test.outage'] }, destinations: [{ url: `${receiver.url}/hook` }] }],
         schemas: { policies: [{ types: ['test.>'], unknownTypes: 'accept' }] },
         storage: {
-          dataDir: mkdtempSync(path.join(os.tmpdir(), 'ceg-data-')),
+          dataDir: tempDir('data'),
           // fail fast while the database is gone instead of the driver's default wait
           mongodb: { url: `${ferret.url}?serverSelectionTimeoutMS=1000`, database: 'ceg_outage' },
         },

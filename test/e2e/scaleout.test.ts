@@ -1,7 +1,5 @@
 // Two gateway processes on one NATS and one store: they split the ingest work, a subscription created or
 // changed through either one is routed by both within a second, and its rate limit holds for both together.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
@@ -12,6 +10,7 @@ import { eventually, ROOT } from '../helpers/gateway.js';
 import { startNats } from '../helpers/nats.js';
 import { runCeg, writeConfig, type GatewayProcess } from '../helpers/process.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ADMIN = 'scaleout-admin-key-0123456789abcdef';
 
@@ -36,7 +35,7 @@ interface TwoGateways {
 async function twoGateways(opts: { batch?: number; respond?: Parameters<typeof startReceiver>[0] } = {}): Promise<TwoGateways> {
   const nats = await startNats();
   const receiver = await startReceiver(opts.respond);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-scale-'));
+  const dir = tempDir('scale');
   const config = writeConfig(dir, {
     nats: { servers: [nats.url], ...(opts.batch ? { consumer: { batch: opts.batch } } : {}) },
     http: { port: 0 },

@@ -2,8 +2,6 @@
 // filtered) while the gateway process is SIGKILLed twice and restarted. Afterwards every matching event
 // reached every subscription (or its dead letter), duplicates carry one webhook-id, per-key order held.
 // CEG_SOAK_EVENTS and CEG_SOAK_RATE (published events per second) scale it.
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
@@ -14,6 +12,7 @@ import { deadLetters, eventually, ROOT } from '../helpers/gateway.js';
 import { startNats, type TestNats } from '../helpers/nats.js';
 import { runCeg, writeConfig, type GatewayProcess } from '../helpers/process.js';
 import { startReceiver, type Receiver, type Responder } from '../helpers/receiver.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const TOTAL = Number(process.env.CEG_SOAK_EVENTS ?? 10_000);
 const RATE = Number(process.env.CEG_SOAK_RATE ?? 150);
@@ -106,7 +105,7 @@ describe('soak: delivery through two SIGKILLs', function () {
   });
 
   it(`delivers ${TOTAL} events to 5 subscriptions at least once, in per-key order, across two SIGKILLs`, async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ceg-soak-'));
+    const dir = tempDir('soak');
     const config = writeConfig(dir, {
       // a short ack wait: what a killed process had in hand comes back within seconds
       nats: { servers: [nats.url], consumer: { ackWait: '5s' } },

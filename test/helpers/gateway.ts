@@ -1,18 +1,18 @@
 // Builds a gateway config for tests (real NATS, embedded store in a temp dir, loopback allowed for the
 // local receiver) and reads streams back.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { buildConfig } from '../../src/config/load.js';
 import type { GatewayConfig } from '../../src/config/types.js';
 import { createLogger, silentLogger } from '../../src/observe/logger.js';
+import { tempDir } from './tmp.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export function testConfig(opts: { natsUrl: string; dataDir?: string; doc?: Record<string, unknown> }): GatewayConfig {
-  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ceg-data-'));
+  const dataDir = opts.dataDir ?? tempDir('data');
   const doc: Record<string, any> = {
     nats: { servers: [opts.natsUrl] },
     http: { port: 0 },

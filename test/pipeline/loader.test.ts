@@ -1,9 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { BUILTIN_PLUGINS, PluginRegistry } from '../../src/pipeline/mod.js';
 import { owner, rejection, rootDir } from './support.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const localPlugin = (name: string) => `
 const loads: number = ((globalThis as Record<string, unknown>).__${name}Loads as number | undefined ?? 0) + 1;
@@ -27,7 +27,7 @@ describe('plugin registry', () => {
   });
 
   it('loads a local TypeScript file relative to the project root, once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ceg-plugins-'));
+    const dir = tempDir('plugins');
     mkdirSync(join(dir, 'plugins'));
     writeFileSync(join(dir, 'plugins', 'local.ts'), localPlugin('local'));
     const registry = new PluginRegistry({ rootDir: dir });
@@ -38,7 +38,7 @@ describe('plugin registry', () => {
   });
 
   it('takes a `plugin` named export when there is no default export', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ceg-plugins-'));
+    const dir = tempDir('plugins');
     const source = "export const plugin = { name: 'named', version: '1.0.0', stages: ['filter'], configSchema: {}, setup: () => ({ filter: () => true }) };";
     writeFileSync(join(dir, 'named.js'), source);
     const def = await new PluginRegistry({ rootDir: dir }).load('./named.js');
@@ -55,7 +55,7 @@ describe('plugin registry', () => {
   });
 
   it('refuses a module that is no plugin definition, saying what is wrong', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ceg-plugins-'));
+    const dir = tempDir('plugins');
     writeFileSync(join(dir, 'half.ts'), "export default { name: 'half', stages: ['render'], setup: 1 };\n");
     const err = await rejection(new PluginRegistry({ rootDir: dir }).load('./half.ts'));
     expect(err.code).to.equal('CEG_ERR_CONFIG_INVALID');
@@ -69,7 +69,7 @@ describe('plugin registry', () => {
   });
 
   it('reports a module that fails to load', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ceg-plugins-'));
+    const dir = tempDir('plugins');
     writeFileSync(join(dir, 'broken.ts'), "throw new Error('top-level failure');\n");
     const err = await rejection(new PluginRegistry({ rootDir: dir }).load('./broken.ts'));
     expect(err.code).to.equal('CEG_ERR_PLUGIN_NOT_FOUND');
