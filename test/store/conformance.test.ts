@@ -23,6 +23,10 @@ interface Backend {
   /** the raw persisted subscription (row or document) as text */
   rawSubscription(name: string, id: string): Promise<string>;
   outage?: Pick<FerretDB, 'kill' | 'restart'>;
+  /** the names of a table's (collection's) indexes */
+  indexes(name: string, table: string): Promise<string[]>;
+  /** makes the store look as an earlier version left it: with its index of deliveries by tenant */
+  addTenantIndex(name: string): Promise<void>;
   /** FerretDB 1.x runs a filtered update as read-then-write, so concurrent conditional updates can both match */
   atomicUpdates: boolean;
   dispose(): Promise<void>;
@@ -37,6 +41,23 @@ async function embeddedBackend(): Promise<Backend> {
       const db = new Database(path(name), { readonly: true });
       try {
         return JSON.stringify(db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id));
+      } finally {
+        db.close();
+      }
+    },
+    async indexes(name, table) {
+      const db = new Database(path(name), { readonly: true });
+      try {
+        return (db.prepare(`PRAGMA index_list(${table})`).all() as Array<{ name: string }>).map((i) => i.name);
+      } finally {
+        db.close();
+      }
+    },
+    async addTenantIndex(name) {
+      const db = new Database(path(name));
+      try {
+        // the file as schema version 2 made it
+        db.exec('CREATE INDEX deliveries_tenant ON deliveries (tenant_id, id) WHERE tenant_id IS NOT NULL; PRAGMA user_version = 2');
       } finally {
         db.close();
       }
@@ -61,6 +82,22 @@ async function mongoBackend(url: string, ferret?: FerretDB): Promise<Backend> {
       const client = await MongoClient.connect(full);
       try {
         return JSON.stringify(await client.db(prefix + name).collection('subscriptions').findOne({ _id: id as never }));
+      } finally {
+        await client.close();
+      }
+    },
+    async indexes(name, table) {
+      const client = await MongoClient.connect(full);
+      try {
+        return (await client.db(prefix + name).collection(table).listIndexes().toArray()).map((i) => String(i.name));
+      } finally {
+        await client.close();
+      }
+    },
+    async addTenantIndex(name) {
+      const client = await MongoClient.connect(full);
+      try {
+        await client.db(prefix + name).collection('deliveries').createIndex({ tenantId: 1, _id: -1 }, { name: 'tenant_id' });
       } finally {
         await client.close();
       }
@@ -427,6 +464,19 @@ for (const [label, makeBackend] of implementations) {
         expect(await store.subscriptions.get('t1', s.id)).to.deep.equal(s);
         const again = await store.deliveries.createIfAbsent({ tenantId: 't1', subscriptionId: s.id, eventId: 'e', eventSource: '/s', eventType: 't' });
         expect(again).to.deep.equal({ delivery, created: false });
+      });
+
+      it("drops the index of deliveries by tenant that earlier versions made (no query uses it), keeping the data", async () => {
+        const s = await store.subscriptions.create(sub('t1'));
+        const { delivery } = await store.deliveries.createIfAbsent({ tenantId: 't1', subscriptionId: s.id, eventId: 'e', eventSource: '/s', eventType: 't' });
+        await store.close();
+        await backend.addTenantIndex(name);
+        const before = await backend.indexes(name, 'deliveries');
+        store = await open();
+        const after = await backend.indexes(name, 'deliveries');
+        expect(before.length - after.length).to.equal(1);
+        expect(after.some((i) => /tenant/.test(i))).to.equal(false);
+        expect((await store.deliveries.list('t1', { subscriptionId: s.id })).items).to.deep.equal([delivery]);
       });
     });
 

@@ -1,5 +1,5 @@
 // Group commit. Every SQLite transaction rewrites the pages it touched into the WAL, and a delivery row
-// touches the table and four indexes, so committing each small write on its own costs far more than the
+// touches the table and two indexes, so committing each small write on its own costs far more than the
 // write. Writes issued during one turn of the event loop (many deliveries finish together) share one
 // transaction instead; each still gets its own result or error.
 import type { Database } from 'better-sqlite3';

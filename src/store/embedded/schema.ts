@@ -103,6 +103,11 @@ const MIGRATIONS: string[] = [
   DROP INDEX attempts_subscription;
   CREATE INDEX attempts_subscription ON attempts (subscription_id, started_at) WHERE subscription_id IS NOT NULL;
   `,
+  // Every listing of deliveries names a subscription, and the tenant's index cost each delivery a page write
+  // in most commits (8 % of the WAL's frames with ten subscriptions) for no query.
+  `
+  DROP INDEX deliveries_tenant;
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -96,6 +96,12 @@ async function ensure(coll: Collection<never>, specs: IndexSpec[]): Promise<void
   }
 }
 
+/** Drops indexes an earlier version created and no query uses any more (each one is write cost per row). */
+async function retire(coll: Collection<never>, names: string[]): Promise<void> {
+  const existing = await existingIndexes(coll);
+  for (const name of names) if (existing.has(name)) await coll.dropIndex(name);
+}
+
 /**
  * TTL index on `expiresAt` where the server has them; FerretDB 1.x answers NotImplemented, and then a plain
  * index serves the periodic purge (reads filter on expiry either way, see ../retention.ts).
@@ -124,10 +130,11 @@ export async function ensureIndexes(c: Collections, logger: Logger): Promise<voi
   ]);
   await ensure(as(c.deliveries), [
     { name: 'event_target_unique', key: { eventSource: 1, eventId: 1, target: 1 }, unique: true },
-    { name: 'tenant_id', key: { tenantId: 1, _id: -1 } },
     { name: 'subscription_id', key: { subscriptionId: 1, _id: -1 } },
     { name: 'route_id', key: { routeId: 1, _id: -1 } },
   ]);
+  // every listing of deliveries names a subscription
+  await retire(as(c.deliveries), ['tenant_id']);
   await ensure(as(c.attempts), [
     { name: 'delivery_id', key: { deliveryId: 1, _id: 1 } },
     { name: 'subscription_started', key: { subscriptionId: 1, startedAt: 1 } },
