@@ -86,20 +86,17 @@ async function existingIndexes(coll: Collection<never>): Promise<Set<string>> {
 }
 
 /**
- * Creates the missing indexes one at a time. Idempotency is checked here rather than left to createIndexes
- * because FerretDB 1.24 drops the connection when asked to create an index that already exists.
+ * Creates the missing indexes one at a time, and drops those of `retired` (made by an earlier version, used by
+ * no query any more: each one is write cost per document) that are still there. Idempotency is checked here
+ * rather than left to createIndexes because FerretDB 1.24 drops the connection when asked to create an index
+ * that already exists.
  */
-async function ensure(coll: Collection<never>, specs: IndexSpec[]): Promise<void> {
+async function ensure(coll: Collection<never>, specs: IndexSpec[], retired: string[] = []): Promise<void> {
   const existing = await existingIndexes(coll);
   for (const { name, key, unique } of specs) {
     if (!existing.has(name)) await coll.createIndex(key, { name, ...(unique && { unique }) });
   }
-}
-
-/** Drops indexes an earlier version created and no query uses any more (each one is write cost per row). */
-async function retire(coll: Collection<never>, names: string[]): Promise<void> {
-  const existing = await existingIndexes(coll);
-  for (const name of names) if (existing.has(name)) await coll.dropIndex(name);
+  for (const name of retired) if (existing.has(name)) await coll.dropIndex(name);
 }
 
 /**
@@ -128,13 +125,16 @@ export async function ensureIndexes(c: Collections, logger: Logger): Promise<voi
     { name: 'tenant_id', key: { tenantId: 1, _id: 1 } },
     { name: 'state_id', key: { state: 1, _id: 1 } },
   ]);
-  await ensure(as(c.deliveries), [
-    { name: 'event_target_unique', key: { eventSource: 1, eventId: 1, target: 1 }, unique: true },
-    { name: 'subscription_id', key: { subscriptionId: 1, _id: -1 } },
-    { name: 'route_id', key: { routeId: 1, _id: -1 } },
-  ]);
-  // every listing of deliveries names a subscription
-  await retire(as(c.deliveries), ['tenant_id']);
+  await ensure(
+    as(c.deliveries),
+    [
+      { name: 'event_target_unique', key: { eventSource: 1, eventId: 1, target: 1 }, unique: true },
+      { name: 'subscription_id', key: { subscriptionId: 1, _id: -1 } },
+      { name: 'route_id', key: { routeId: 1, _id: -1 } },
+    ],
+    // every listing of deliveries names a subscription
+    ['tenant_id'],
+  );
   await ensure(as(c.attempts), [
     { name: 'delivery_id', key: { deliveryId: 1, _id: 1 } },
     { name: 'subscription_started', key: { subscriptionId: 1, startedAt: 1 } },
