@@ -7,6 +7,7 @@ import { percentileIndex, SUCCESS } from '../stats.js';
 import type { Attempt, AttemptRepo, AttemptTrigger } from '../types.js';
 import { guard } from './errors.js';
 import { date, json, present } from './rows.js';
+import type { Writer } from './writer.js';
 
 interface Row {
   id: string;
@@ -71,17 +72,13 @@ function toParams(a: Attempt, expiry: Date): Params {
   ];
 }
 
-export function embeddedAttempts(db: Database, ctx: StoreContext): AttemptRepo {
-  const insert = db.prepare<Params>(
+export function embeddedAttempts(db: Database, ctx: StoreContext, writer: Writer): AttemptRepo {
+  const insert = writer.prepare<Params>(
     `INSERT INTO attempts (id, delivery_id, tenant_id, subscription_id, route_id, event_id, event_type, attempt, trigger,
        request, response, status, error, duration_ms, started_at, finished_at, next_attempt_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   );
-  // one transaction per batch: one fsync instead of one per row
-  const insertBatch = db.transaction((batch: Params[]) => {
-    for (const row of batch) insert.run(...row);
-  });
   const byDelivery = db.prepare<[{ deliveryId: string; tenantId: string | null; now: number }], Row>(
     `SELECT ${COLUMNS} FROM attempts
      WHERE delivery_id = @deliveryId AND (@tenantId IS NULL OR tenant_id = @tenantId) AND expires_at > @now
@@ -99,7 +96,9 @@ export function embeddedAttempts(db: Database, ctx: StoreContext): AttemptRepo {
 
   const batcher = new Batcher<Params>({
     logger: ctx.logger,
-    write: (batch) => guard(() => insertBatch.immediate(batch)),
+    // a batch goes to the writer thread at once, so it commits in one transaction (with the deliveries' writes
+    // of the moment); rows of a batch retried after a failure that did commit are met by their primary key
+    write: (batch) => guard(() => Promise.all(batch.map((row) => insert(...row)))).then(() => undefined),
   });
 
   return {

@@ -5,8 +5,8 @@ import { notFound } from '../errors.js';
 import { newId } from '../id.js';
 import { pageLimit, toPage } from '../paging.js';
 import type { Delivery, DeliveryRepo, DeliveryState, StoredError } from '../types.js';
-import type { GroupCommit } from './commit.js';
 import { guard } from './errors.js';
+import type { Writer } from './writer.js';
 
 interface Row {
   id: string;
@@ -67,9 +67,9 @@ const FILTERS = {
 } as const;
 type ListParams = { [K in keyof typeof FILTERS]?: string | number };
 
-export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: GroupCommit): DeliveryRepo {
+export function embeddedDeliveries(db: Database, ctx: StoreContext, writer: Writer): DeliveryRepo {
   // the two statements of the hot path take positional parameters: binding named ones costs a third more
-  const insert = db.prepare<[string, string | null, string | null, string | null, string, string, string, string, number | null, DeliveryState, number, number, number | null]>(
+  const insert = writer.prepare<[string, string | null, string | null, string | null, string, string, string, string, number | null, DeliveryState, number, number, number | null]>(
     `INSERT INTO deliveries (id, tenant_id, subscription_id, route_id, target, event_id, event_source, event_type,
        event_seq, state, attempts, created_at, updated_at, next_attempt_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
@@ -94,25 +94,23 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
     return stmt.all({ ...Object.fromEntries(given.map((k) => [k, params[k]])), limit });
   };
   // the new count is all an attempt needs back: reading the whole row back cost more than the update
-  const record = db
-    .prepare<[DeliveryState, number, number, number, number | null, number, string | null, string], number>(
-      `UPDATE deliveries SET attempts = attempts + 1, state = ?, last_attempt_at = ?, updated_at = ?,
-         next_attempt_at = CASE WHEN ? THEN next_attempt_at ELSE ? END,
-         last_error = CASE WHEN ? THEN last_error ELSE ? END
-       WHERE id = ? RETURNING attempts`,
-    )
-    .pluck();
+  const record = writer.prepare<[DeliveryState, number, number, number, number | null, number, string | null, string], number | undefined>(
+    `UPDATE deliveries SET attempts = attempts + 1, state = ?, last_attempt_at = ?, updated_at = ?,
+       next_attempt_at = CASE WHEN ? THEN next_attempt_at ELSE ? END,
+       last_error = CASE WHEN ? THEN last_error ELSE ? END
+     WHERE id = ? RETURNING attempts`,
+  );
 
   return {
-    // the two writes of the hot path (one per target at ingest, one per attempt) share transactions
-    createIfAbsent: (input) => guard(() => commit.run(() => {
+    // the two writes of the hot path (one per target at ingest, one per attempt) go to the writer thread
+    createIfAbsent: (input) => guard(async () => {
       const now = ctx.now().getTime();
       const id = newId(now);
       const target = deliveryTarget(input);
       const state = input.state ?? 'pending';
       const nextAttemptAt = input.nextAttemptAt?.getTime() ?? null;
       // one statement, so concurrent writers (other processes on the same file) meet the unique key, not a race
-      const { changes } = insert.run(
+      const changes = await insert(
         id, input.tenantId ?? null, input.subscriptionId ?? null, input.routeId ?? null, target,
         input.eventId, input.eventSource, input.eventType, input.eventSeq ?? null, state, now, now, nextAttemptAt,
       );
@@ -125,10 +123,11 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
         };
         return { delivery: toDelivery(row), created: true };
       }
+      // the row it met is committed (by this writer or another process), so the main connection sees it
       const row = byKey.get(input.eventSource, input.eventId, target);
       if (!row) throw notFound('delivery for event', `${input.eventSource}/${input.eventId}`);
       return { delivery: toDelivery(row), created: false };
-    })),
+    }),
     get: (tenantId, id) => guard(() => {
       const row = byId.get(id);
       return row && (tenantId === undefined || row.tenantId === tenantId) ? toDelivery(row) : undefined;
@@ -150,9 +149,9 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
       );
       return toPage(rows.map(toDelivery), limit);
     }),
-    recordAttempt: (id, outcome) => guard(() => commit.run(() => {
+    recordAttempt: (id, outcome) => guard(async () => {
       const now = ctx.now().getTime();
-      const attempts = record.get(
+      const attempts = await record(
         outcome.state,
         outcome.at?.getTime() ?? now,
         now,
@@ -164,6 +163,6 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, commit: Grou
       );
       if (attempts === undefined) throw notFound('delivery', id);
       return attempts;
-    })),
+    }),
   };
 }

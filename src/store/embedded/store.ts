@@ -1,6 +1,7 @@
 // The embedded store: one SQLite file in WAL mode (readers never wait for the writer), for single-node
-// deployments and development. better-sqlite3 is synchronous; each statement is short and indexed, so
-// holding the event loop for it costs less than a thread hop would.
+// deployments and development. better-sqlite3 is synchronous: the main connection answers reads and the rare
+// administrative writes (tenants, keys, subscriptions) on the event loop, each a short indexed statement; the
+// writes that come with every event, request and attempt run on the writer thread.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,12 +12,12 @@ import { embeddedApiKeys } from './apikeys.js';
 import { embeddedAttempts } from './attempts.js';
 import { embeddedDedupe } from './dedupe.js';
 import { startCheckpointer } from './checkpoint.js';
-import { GroupCommit } from './commit.js';
 import { embeddedDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
 import { migrate } from './schema.js';
 import { embeddedSubscriptions } from './subscriptions.js';
 import { embeddedTenants } from './tenants.js';
+import { Writer } from './writer.js';
 
 export interface EmbeddedConfig {
   path: string;
@@ -32,15 +33,21 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
   migrate(db);
   const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma('wal_autocheckpoint = 0');
-  const checkpointer = startCheckpointer(config.path, ctx.logger, () => db.pragma(`wal_autocheckpoint = ${autocheckpoint}`));
+  const writer = new Writer(config.path, ctx.logger);
+  const checkpointer = startCheckpointer(config.path, ctx.logger, () => {
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+    writer.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+  });
 
-  const attempts = embeddedAttempts(db, ctx);
-  const purgeAttempts = db.prepare('DELETE FROM attempts WHERE expires_at <= ?');
-  const purgeProcessed = db.prepare('DELETE FROM processed_events WHERE expires_at <= ?');
+  const attempts = embeddedAttempts(db, ctx, writer);
+  // a purge of many rows holds the write lock for long: on the writer thread it delays writes, not the event loop
+  const purgeAttempts = writer.prepare<[number]>('DELETE FROM attempts WHERE expires_at <= ?');
+  const purgeProcessed = writer.prepare<[number]>('DELETE FROM processed_events WHERE expires_at <= ?');
   const purgeExpired = () =>
-    guard(() => {
+    guard(async () => {
       const now = ctx.now().getTime();
-      return purgeAttempts.run(now).changes + purgeProcessed.run(now).changes;
+      const [a, p] = await Promise.all([purgeAttempts(now), purgeProcessed(now)]);
+      return a + p;
     });
   const stopPurge = schedulePurge(purgeExpired, ctx.logger);
   const ping = db.prepare('SELECT 1');
@@ -49,9 +56,9 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
     tenants: embeddedTenants(db, ctx),
     apiKeys: embeddedApiKeys(db, ctx),
     subscriptions: embeddedSubscriptions(db, ctx),
-    deliveries: embeddedDeliveries(db, ctx, new GroupCommit(db)),
+    deliveries: embeddedDeliveries(db, ctx, writer),
     attempts,
-    dedupe: embeddedDedupe(db, ctx),
+    dedupe: embeddedDedupe(writer, ctx),
     ping: () => guard(() => void ping.get()),
     purgeExpired,
     async close() {
@@ -59,6 +66,7 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
       try {
         await attempts.flush();
       } finally {
+        await writer.close();
         await checkpointer.stop();
         db.close();
       }
