@@ -110,12 +110,15 @@ export function embeddedAttempts(db: Database, ctx: StoreContext, writer: Writer
     },
     flush: () => batcher.flush(),
     listByDelivery: async (tenantId, deliveryId) => {
-      await batcher.flush(); // read your own writes
+      // the attempt of a delivery state already committed, then what is buffered: read your own writes
+      await writer.answered();
+      await batcher.flush();
       return guard(() =>
         byDelivery.all({ deliveryId, tenantId: tenantId ?? null, now: ctx.now().getTime() }).map(toAttempt),
       );
     },
     stats: async (tenantId, subscriptionId, since) => {
+      await writer.answered();
       await batcher.flush();
       return guard(() => {
         const params = { subscriptionId, tenantId, since: since.getTime(), now: ctx.now().getTime() };
