@@ -14,6 +14,12 @@ let seq = 0;
 /** `tttttttt-tttt-7` of lastMs */
 let prefix = '';
 
+/** The least id made at `ms`: every id made before `ms` sorts below it. */
+export function idFloor(ms: number): string {
+  const time = ms.toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}-7000-8000-000000000000`;
+}
+
 export function newId(now: number = Date.now()): string {
   // a clock that steps back must not break monotonicity
   let ms = Math.max(now, lastMs);

@@ -1,6 +1,9 @@
-// Retention of attempts and processed event ids. Expiry is stored with each row; reads ignore expired rows
-// and a periodic purge deletes them, so behaviour is exact whether or not the database deletes on its own
-// (MongoDB's TTL monitor runs only once a minute; FerretDB 1.x has no TTL indexes; SQLite has neither).
+// Retention. An attempt's expiry is stored with it; reads ignore expired attempts and a periodic purge deletes
+// them, so behaviour is exact whether or not the database deletes on its own (MongoDB's TTL monitor runs only
+// once a minute; FerretDB 1.x has no TTL indexes; SQLite has neither). A finished delivery is kept for the same
+// window after it last changed, then purged: without it the table grew by a row per event and target for ever.
+// Its row is also what makes a redelivered event a duplicate, so an event published again after that window
+// is delivered again (JetStream's own duplicate window is minutes).
 import type { Logger } from 'pino';
 
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -9,6 +12,11 @@ const PURGE_EVERY_MS = 15 * 60_000;
 
 export function expiresAt(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() + retentionDays * DAY_MS);
+}
+
+/** A finished delivery last changed before this is purged. */
+export function finishedBefore(now: Date, retentionDays: number): Date {
+  return new Date(now.getTime() - retentionDays * DAY_MS);
 }
 
 /** Runs `purge` periodically in the background; answers a stop function. */

@@ -243,13 +243,6 @@ export interface AttemptRepo {
   stats(tenantId: string, subscriptionId: string, since: Date): Promise<AttemptStats>;
 }
 
-// ---------------------------------------------------------------- dedupe
-
-export interface DedupeRepo {
-  /** true the first time (source, id) is seen within the retention window */
-  markProcessed(source: string, id: string): Promise<boolean>;
-}
-
 // ---------------------------------------------------------------- the store
 
 export interface Store {
@@ -258,10 +251,12 @@ export interface Store {
   subscriptions: SubscriptionRepo;
   deliveries: DeliveryRepo;
   attempts: AttemptRepo;
-  dedupe: DedupeRepo;
   /** rejects with STORE_UNAVAILABLE when the database does not answer */
   ping(): Promise<void>;
-  /** deletes expired attempts and processed ids now (also runs on a timer); answers how many */
+  /**
+   * Deletes now (it also runs on a timer) the attempts past their retention, and the finished deliveries
+   * (succeeded, failed, dropped) last changed longer ago than the retention window; answers how many.
+   */
   purgeExpired(): Promise<number>;
   /** flushes buffered attempts, then closes the connection or file */
   close(): Promise<void>;

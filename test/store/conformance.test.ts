@@ -11,7 +11,9 @@ import { pino } from 'pino';
 import { ErrorCodes, StoreError } from '../../src/errors.js';
 import { generateApiKey, KeyRing, openStore, verifyApiKey } from '../../src/store/mod.js';
 import type { Attempt, NewSubscription, Store, StoreConfig } from '../../src/store/mod.js';
+import { newId } from '../../src/store/id.js';
 import { ferretdbBinary, startFerretDB, type FerretDB } from '../helpers/ferretdb.js';
+import { idTime } from '../helpers/ids.js';
 
 const logger = pino({ level: 'silent' });
 const KEYS = KeyRing.generateSpec('k1');
@@ -27,6 +29,10 @@ interface Backend {
   indexes(name: string, table: string): Promise<string[]>;
   /** makes the store look as an earlier version left it: with its index of deliveries by tenant */
   addTenantIndex(name: string): Promise<void>;
+  /** makes the store look as an earlier version left it: with its processed event ids, one of them in */
+  addProcessedEvents(name: string): Promise<void>;
+  /** the names of the tables (collections) */
+  tables(name: string): Promise<string[]>;
   /** FerretDB 1.x runs a filtered update as read-then-write, so concurrent conditional updates can both match */
   atomicUpdates: boolean;
   dispose(): Promise<void>;
@@ -58,6 +64,24 @@ async function embeddedBackend(): Promise<Backend> {
       try {
         // the file as schema version 2 made it
         db.exec('CREATE INDEX deliveries_tenant ON deliveries (tenant_id, id) WHERE tenant_id IS NOT NULL; PRAGMA user_version = 2');
+      } finally {
+        db.close();
+      }
+    },
+    async addProcessedEvents(name) {
+      const db = new Database(path(name));
+      try {
+        // the table as schema version 3 had it
+        db.exec(`CREATE TABLE processed_events (source TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
+          INSERT INTO processed_events VALUES ('/src', 'e1', 0); PRAGMA user_version = 3`);
+      } finally {
+        db.close();
+      }
+    },
+    async tables(name) {
+      const db = new Database(path(name), { readonly: true });
+      try {
+        return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
       } finally {
         db.close();
       }
@@ -98,6 +122,22 @@ async function mongoBackend(url: string, ferret?: FerretDB): Promise<Backend> {
       const client = await MongoClient.connect(full);
       try {
         await client.db(prefix + name).collection('deliveries').createIndex({ tenantId: 1, _id: -1 }, { name: 'tenant_id' });
+      } finally {
+        await client.close();
+      }
+    },
+    async addProcessedEvents(name) {
+      const client = await MongoClient.connect(full);
+      try {
+        await client.db(prefix + name).collection('processed_events').insertOne({ _id: '["/src","e1"]' as never, expiresAt: new Date() });
+      } finally {
+        await client.close();
+      }
+    },
+    async tables(name) {
+      const client = await MongoClient.connect(full);
+      try {
+        return (await client.db(prefix + name).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
       } finally {
         await client.close();
       }
@@ -432,26 +472,43 @@ for (const [label, makeBackend] of implementations) {
     });
 
     describe('retention', () => {
-      it('hides and purges attempts and processed ids past the retention window', async () => {
+      it('hides and purges attempts past the retention window', async () => {
         store.attempts.append(attempt('d1'));
-        expect(await store.dedupe.markProcessed('/src', 'e1')).to.equal(true);
-        expect(await store.dedupe.markProcessed('/src', 'e1')).to.equal(false);
-        expect(await store.dedupe.markProcessed('/src', 'e2')).to.equal(true);
         expect(await store.attempts.listByDelivery('t1', 'd1')).to.have.length(1);
         nowMs += 29 * DAY;
-        expect(await store.dedupe.markProcessed('/src', 'e1')).to.equal(false);
         expect(await store.attempts.listByDelivery('t1', 'd1')).to.have.length(1);
+        expect(await store.purgeExpired()).to.equal(0);
         nowMs += 2 * DAY;
         expect(await store.attempts.listByDelivery('t1', 'd1')).to.deep.equal([]);
         expect((await store.attempts.stats('t1', 's1', new Date(0))).total).to.equal(0);
-        expect(await store.dedupe.markProcessed('/src', 'e1')).to.equal(true);
-        expect(await store.purgeExpired()).to.equal(2); // the attempt and e2; e1 was renewed
-        expect(await store.dedupe.markProcessed('/src', 'e1')).to.equal(false);
+        expect(await store.purgeExpired()).to.equal(1);
       });
 
-      it('lets exactly one of many parallel callers claim an event id', async () => {
-        const results = await Promise.all(Array.from({ length: 20 }, () => store.dedupe.markProcessed('/src', 'same')));
-        expect(results.filter(Boolean)).to.have.length(1);
+      it('purges a finished delivery once it has not changed for the retention window, never a pending one', async () => {
+        // ids never go back in time within a process, and earlier tests moved the clock on: start from the ids'
+        nowMs = Math.max(nowMs, idTime(newId()));
+        const event = (id: string) => ({ tenantId: 't1', subscriptionId: 's1', eventId: id, eventSource: '/src', eventType: 't' });
+        const { delivery: done } = await store.deliveries.createIfAbsent(event('done'));
+        const { delivery: waiting } = await store.deliveries.createIfAbsent(event('waiting'));
+        const { delivery: again } = await store.deliveries.createIfAbsent(event('again'));
+        await store.deliveries.recordAttempt(done.id, { state: 'succeeded', nextAttemptAt: null });
+        await store.deliveries.recordAttempt(again.id, { state: 'failed', nextAttemptAt: null });
+        nowMs += 20 * DAY;
+        // redelivered by hand: it changed, so its window starts again
+        await store.deliveries.recordAttempt(again.id, { state: 'failed', nextAttemptAt: null });
+        nowMs += 11 * DAY;
+        expect(await store.purgeExpired()).to.equal(1);
+        expect(await store.deliveries.get('t1', done.id)).to.equal(undefined);
+        expect((await store.deliveries.get('t1', waiting.id))?.state).to.equal('pending');
+        expect((await store.deliveries.get('t1', again.id))?.attempts).to.equal(2);
+        nowMs += 20 * DAY;
+        expect(await store.purgeExpired()).to.equal(1);
+        expect(await store.deliveries.get('t1', again.id)).to.equal(undefined);
+        expect(await store.deliveries.get('t1', waiting.id)).not.to.equal(undefined);
+        // the row was the duplicate check: the same event published again after the window is a new delivery
+        const replayed = await store.deliveries.createIfAbsent(event('done'));
+        expect(replayed.created).to.equal(true);
+        expect(replayed.delivery.id).not.to.equal(done.id);
       });
     });
 
@@ -477,6 +534,16 @@ for (const [label, makeBackend] of implementations) {
         expect(before.length - after.length).to.equal(1);
         expect(after.some((i) => /tenant/.test(i))).to.equal(false);
         expect((await store.deliveries.list('t1', { subscriptionId: s.id })).items).to.deep.equal([delivery]);
+      });
+
+      it('drops the processed event ids that earlier versions kept (no query reads them), keeping the data', async () => {
+        const s = await store.subscriptions.create(sub('t1'));
+        await store.close();
+        await backend.addProcessedEvents(name);
+        expect(await backend.tables(name)).to.include('processed_events');
+        store = await open();
+        expect(await backend.tables(name)).not.to.include('processed_events');
+        expect(await store.subscriptions.get('t1', s.id)).to.deep.equal(s);
       });
     });
 

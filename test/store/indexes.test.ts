@@ -37,6 +37,11 @@ describe('embedded store: indexes', () => {
     expect(plan("SELECT id FROM deliveries WHERE event_source = 's' AND event_id = 'e' AND target = 't'")).to.match(/USING INDEX sqlite_autoindex_deliveries/);
   });
 
+  it('finds the deliveries old enough to purge by a range of the primary key (ids begin with their time)', () => {
+    const detail = plan("SELECT id FROM deliveries WHERE id < 'x' AND state <> 'pending' AND updated_at < 1 LIMIT 1000");
+    expect(detail).to.match(/SEARCH deliveries USING PRIMARY KEY \(id<\?\)/);
+  });
+
   it('keeps no index on deliveries by tenant alone: no query lists a tenant\'s deliveries without a subscription', () => {
     const names = (db.prepare('PRAGMA index_list(deliveries)').all() as Array<{ name: string }>).map((r) => r.name);
     expect(names).to.include('deliveries_subscription');

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { ErrorCodes, type GatewayError } from '../../src/errors.js';
+import { idFloor } from '../../src/store/id.js';
 import { apiKeyPrefix, generateApiKey, KeyRing, newId, openStore } from '../../src/store/mod.js';
+import { idTime } from '../helpers/ids.js';
 
 describe('openStore', () => {
   let dir: string;
@@ -62,6 +64,15 @@ describe('store ids and API keys', () => {
     expect([...ids].sort()).to.deep.equal(ids);
     expect(new Set(ids).size).to.equal(500);
     expect(newId(1_600_000_000_000) > ids[499]!).to.equal(true); // a clock stepping back keeps the order
+  });
+
+  it('bounds by time: ids made before a moment sort below its floor, the others at or above it (the purge relies on it)', () => {
+    const t = idTime(newId()) + 1000; // past every id made so far in this process
+    const [before, at, after] = [newId(t - 1), newId(t), newId(t + 1)];
+    expect(idTime(at)).to.equal(t);
+    expect(before < idFloor(t)).to.equal(true);
+    expect(at >= idFloor(t)).to.equal(true);
+    expect(after > idFloor(t)).to.equal(true);
   });
 
   it('generates keys whose prefix identifies them and whose hash is all that is kept', () => {

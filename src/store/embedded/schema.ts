@@ -108,6 +108,10 @@ const MIGRATIONS: string[] = [
   `
   DROP INDEX deliveries_tenant;
   `,
+  // No query used the processed ids.
+  `
+  DROP TABLE IF EXISTS processed_events;
+  `,
 ];
 
 export function migrate(db: Database): void {

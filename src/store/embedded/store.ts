@@ -1,16 +1,16 @@
 // The embedded store: one SQLite file in WAL mode (readers never wait for the writer), for single-node
 // deployments and development. better-sqlite3 is synchronous: the main connection answers reads and the rare
 // administrative writes (tenants, keys, subscriptions) on the event loop, each a short indexed statement; the
-// writes that come with every event, request and attempt run on the writer thread.
+// writes that come with every event and attempt, and the purges, run on the writer thread.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreContext } from '../context.js';
-import { schedulePurge } from '../retention.js';
+import { finishedBefore, schedulePurge } from '../retention.js';
 import type { Store } from '../types.js';
+import { idFloor } from '../id.js';
 import { embeddedApiKeys } from './apikeys.js';
 import { embeddedAttempts } from './attempts.js';
-import { embeddedDedupe } from './dedupe.js';
 import { startCheckpointer } from './checkpoint.js';
 import { embeddedDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
@@ -18,6 +18,9 @@ import { migrate } from './schema.js';
 import { embeddedSubscriptions } from './subscriptions.js';
 import { embeddedTenants } from './tenants.js';
 import { Writer } from './writer.js';
+
+/** Deliveries deleted per purge transaction. */
+const PURGE_CHUNK = 1000;
 
 export interface EmbeddedConfig {
   path: string;
@@ -40,14 +43,21 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
   });
 
   const attempts = embeddedAttempts(db, ctx, writer);
-  // a purge of many rows holds the write lock for long: on the writer thread it delays writes, not the event loop
   const purgeAttempts = writer.prepare<[number]>('DELETE FROM attempts WHERE expires_at <= ?');
-  const purgeProcessed = writer.prepare<[number]>('DELETE FROM processed_events WHERE expires_at <= ?');
+  // ids begin with their creation time, so the primary key finds the rows old enough to look at: an index by
+  // state and time of change cost the delivery path 4 % of its throughput (10 subscriptions, paired rounds).
+  // In chunks, each its own transaction: the delivery path's writes get the lock in between.
+  const purgeDeliveries = writer.prepare<[string, number]>(
+    `DELETE FROM deliveries WHERE id IN (
+       SELECT id FROM deliveries WHERE id < ? AND state <> 'pending' AND updated_at < ? LIMIT ${PURGE_CHUNK})`,
+  );
   const purgeExpired = () =>
     guard(async () => {
-      const now = ctx.now().getTime();
-      const [a, p] = await Promise.all([purgeAttempts(now), purgeProcessed(now)]);
-      return a + p;
+      const now = ctx.now();
+      let deleted = await purgeAttempts(now.getTime());
+      const before = finishedBefore(now, ctx.retentionDays).getTime();
+      for (let n = PURGE_CHUNK; n === PURGE_CHUNK; deleted += n) n = await purgeDeliveries(idFloor(before), before);
+      return deleted;
     });
   const stopPurge = schedulePurge(purgeExpired, ctx.logger);
   const ping = db.prepare('SELECT 1');
@@ -58,7 +68,6 @@ export function openEmbeddedStore(config: EmbeddedConfig, ctx: StoreContext): St
     subscriptions: embeddedSubscriptions(db, ctx),
     deliveries: embeddedDeliveries(db, ctx, writer),
     attempts,
-    dedupe: embeddedDedupe(writer, ctx),
     ping: () => guard(() => void ping.get()),
     purgeExpired,
     async close() {

@@ -41,19 +41,12 @@ export interface AttemptDoc {
   expiresAt: Date;
 }
 
-export interface ProcessedDoc {
-  /** JSON [source, id]: one string key, unambiguous for any source and id */
-  _id: string;
-  expiresAt: Date;
-}
-
 export interface Collections {
   tenants: Collection<TenantDoc>;
   apiKeys: Collection<ApiKeyDoc>;
   subscriptions: Collection<SubscriptionDoc>;
   deliveries: Collection<DeliveryDoc>;
   attempts: Collection<AttemptDoc>;
-  processed: Collection<ProcessedDoc>;
 }
 
 export function collections(db: Db): Collections {
@@ -63,9 +56,14 @@ export function collections(db: Db): Collections {
     subscriptions: db.collection('subscriptions'),
     deliveries: db.collection('deliveries'),
     attempts: db.collection('attempts'),
-    processed: db.collection('processed_events'),
   };
 }
+
+/** The states a delivery ends in: after the retention window these are purged (../retention.ts). */
+export const FINISHED: Delivery['state'][] = ['succeeded', 'failed', 'dropped'];
+
+/** Collections of earlier versions that no query reads any more. */
+const RETIRED_COLLECTIONS = ['processed_events'];
 
 const NOT_IMPLEMENTED = 238;
 const NAMESPACE_NOT_FOUND = 26;
@@ -115,7 +113,9 @@ async function ensureExpiryIndex(coll: Collection<never>, logger: Logger): Promi
   }
 }
 
-export async function ensureIndexes(c: Collections, logger: Logger): Promise<void> {
+/** Indexes created, retired indexes and collections dropped: what opening a database does first. */
+export async function ensureSchema(db: Db, logger: Logger): Promise<void> {
+  const c = collections(db);
   const as = <T extends Document>(coll: Collection<T>) => coll as unknown as Collection<never>;
   await ensure(as(c.apiKeys), [
     { name: 'prefix_unique', key: { prefix: 1 }, unique: true },
@@ -140,5 +140,6 @@ export async function ensureIndexes(c: Collections, logger: Logger): Promise<voi
     { name: 'subscription_started', key: { subscriptionId: 1, startedAt: 1 } },
   ]);
   await ensureExpiryIndex(as(c.attempts), logger);
-  await ensureExpiryIndex(as(c.processed), logger);
+  const names = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((x) => x.name));
+  for (const name of RETIRED_COLLECTIONS) if (names.has(name)) await db.dropCollection(name);
 }

@@ -2,15 +2,15 @@
 // atomic writes, unique indexes, unordered bulk inserts; no transactions or change streams, so every
 // invariant rests on a unique index or a conditional single-document write.
 import type { StoreContext } from '../context.js';
-import { schedulePurge } from '../retention.js';
+import { idFloor } from '../id.js';
+import { finishedBefore, schedulePurge } from '../retention.js';
 import type { Store } from '../types.js';
 import { mongoApiKeys } from './apikeys.js';
 import { mongoAttempts } from './attempts.js';
 import { connectWithRetry } from './connect.js';
-import { mongoDedupe } from './dedupe.js';
 import { mongoDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
-import { collections, ensureIndexes } from './schema.js';
+import { collections, ensureSchema, FINISHED } from './schema.js';
 import { mongoSubscriptions } from './subscriptions.js';
 import { mongoTenants } from './tenants.js';
 
@@ -24,7 +24,7 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
     url: config.url,
     logger: ctx.logger,
     signal,
-    init: (client) => ensureIndexes(collections(client.db(config.database)), ctx.logger),
+    init: (client) => ensureSchema(client.db(config.database), ctx.logger),
   });
   const db = client.db(config.database);
   const c = collections(db);
@@ -32,9 +32,14 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
 
   const purgeExpired = () =>
     guard(async () => {
-      const expired = { expiresAt: { $lte: ctx.now() } };
-      const [a, p] = await Promise.all([c.attempts.deleteMany(expired), c.processed.deleteMany(expired)]);
-      return a.deletedCount + p.deletedCount;
+      const now = ctx.now();
+      const before = finishedBefore(now, ctx.retentionDays);
+      const [a, d] = await Promise.all([
+        c.attempts.deleteMany({ expiresAt: { $lte: now } }),
+        // ids begin with their creation time: the _id index finds the deliveries old enough to look at
+        c.deliveries.deleteMany({ _id: { $lt: idFloor(before.getTime()) }, state: { $in: FINISHED }, updatedAt: { $lt: before } }),
+      ]);
+      return a.deletedCount + d.deletedCount;
     });
   const stopPurge = schedulePurge(purgeExpired, ctx.logger);
 
@@ -44,7 +49,6 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
     subscriptions: mongoSubscriptions(c, ctx),
     deliveries: mongoDeliveries(c, ctx),
     attempts,
-    dedupe: mongoDedupe(c, ctx),
     ping: () => guard(async () => void (await db.command({ ping: 1 }))),
     purgeExpired,
     async close() {
