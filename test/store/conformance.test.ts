@@ -463,6 +463,26 @@ for (const [label, makeBackend] of implementations) {
         expect(await store.attempts.stats('t2', 's1', since)).to.deep.equal({ total: 0, succeeded: 0, failed: 0, p50Ms: 0, p95Ms: 0 });
       });
 
+      it("lets no reader see a delivery's new state without the attempt that produced it", async () => {
+        for (let i = 0; i < 20; i++) {
+          const { delivery: d } = await store.deliveries.createIfAbsent({ routeId: 'r', eventId: `e-${i}`, eventSource: '/src', eventType: 't' });
+          // as the delivery worker does: the attempt's row is appended once the update's count is back
+          const attempted = store.deliveries.recordAttempt(d.id, { state: 'failed', nextAttemptAt: null }).then((n) =>
+            store.attempts.append(attempt(d.id, { eventId: d.eventId, attempt: n })),
+          );
+          // a reader polling every turn of the event loop, as an API client would, meets the window between the
+          // commit (visible to other readers at once) and its answer reaching the writer
+          for (;;) {
+            if ((await store.deliveries.get(undefined, d.id))?.state === 'failed') {
+              expect(await store.attempts.listByDelivery(undefined, d.id), `attempts of ${d.eventId} once it reads failed`).to.have.length(1);
+              break;
+            }
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
+          await attempted;
+        }
+      });
+
       it('flushes buffered attempts on close', async () => {
         for (let i = 0; i < 5; i++) store.attempts.append(attempt('d9'));
         await store.close();

@@ -5,6 +5,7 @@ import { newId } from '../id.js';
 import { expiresAt } from '../retention.js';
 import { percentileIndex, SUCCESS } from '../stats.js';
 import type { Attempt, AttemptRepo, AttemptTrigger } from '../types.js';
+import type { UpdatesInFlight } from '../updates.js';
 import { guard } from './errors.js';
 import { date, json, present } from './rows.js';
 import type { Writer } from './writer.js';
@@ -72,7 +73,7 @@ function toParams(a: Attempt, expiry: Date): Params {
   ];
 }
 
-export function embeddedAttempts(db: Database, ctx: StoreContext, writer: Writer): AttemptRepo {
+export function embeddedAttempts(db: Database, ctx: StoreContext, writer: Writer, updates: UpdatesInFlight): AttemptRepo {
   const insert = writer.prepare<Params>(
     `INSERT INTO attempts (id, delivery_id, tenant_id, subscription_id, route_id, event_id, event_type, attempt, trigger,
        request, response, status, error, duration_ms, started_at, finished_at, next_attempt_at, expires_at)
@@ -111,14 +112,14 @@ export function embeddedAttempts(db: Database, ctx: StoreContext, writer: Writer
     flush: () => batcher.flush(),
     listByDelivery: async (tenantId, deliveryId) => {
       // the attempt of a delivery state already committed, then what is buffered: read your own writes
-      await writer.answered();
+      await updates.settled();
       await batcher.flush();
       return guard(() =>
         byDelivery.all({ deliveryId, tenantId: tenantId ?? null, now: ctx.now().getTime() }).map(toAttempt),
       );
     },
     stats: async (tenantId, subscriptionId, since) => {
-      await writer.answered();
+      await updates.settled();
       await batcher.flush();
       return guard(() => {
         const params = { subscriptionId, tenantId, since: since.getTime(), now: ctx.now().getTime() };

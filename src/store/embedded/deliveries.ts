@@ -5,6 +5,7 @@ import { notFound } from '../errors.js';
 import { newId } from '../id.js';
 import { pageLimit, toPage } from '../paging.js';
 import type { Delivery, DeliveryRepo, DeliveryState, StoredError } from '../types.js';
+import type { UpdatesInFlight } from '../updates.js';
 import { guard } from './errors.js';
 import type { Writer } from './writer.js';
 
@@ -67,7 +68,7 @@ const FILTERS = {
 } as const;
 type ListParams = { [K in keyof typeof FILTERS]?: string | number };
 
-export function embeddedDeliveries(db: Database, ctx: StoreContext, writer: Writer): DeliveryRepo {
+export function embeddedDeliveries(db: Database, ctx: StoreContext, writer: Writer, updates: UpdatesInFlight): DeliveryRepo {
   // the two statements of the hot path take positional parameters: binding named ones costs a third more
   const insert = writer.prepare<[string, string | null, string | null, string | null, string, string, string, string, number | null, DeliveryState, number, number, number | null]>(
     `INSERT INTO deliveries (id, tenant_id, subscription_id, route_id, target, event_id, event_source, event_type,
@@ -149,7 +150,7 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, writer: Writ
       );
       return toPage(rows.map(toDelivery), limit);
     }),
-    recordAttempt: (id, outcome) => guard(async () => {
+    recordAttempt: (id, outcome) => updates.track(guard(async () => {
       const now = ctx.now().getTime();
       const attempts = await record(
         outcome.state,
@@ -163,6 +164,6 @@ export function embeddedDeliveries(db: Database, ctx: StoreContext, writer: Writ
       );
       if (attempts === undefined) throw notFound('delivery', id);
       return attempts;
-    }),
+    })),
   };
 }

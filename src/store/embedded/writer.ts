@@ -99,8 +99,6 @@ export class Writer {
   #closing = false;
   /** resolved when nothing is queued or in flight */
   #drained: (() => void)[] = [];
-  /** resolved once the batch in flight is answered and its writers' continuations ran */
-  #answered: (() => void)[] = [];
 
   constructor(path: string, logger: Logger) {
     this.#path = path;
@@ -118,16 +116,6 @@ export class Writer {
         // setImmediate, not a microtask: it gathers the writes of every I/O callback of this loop turn
         setImmediate(() => this.#send());
       });
-  }
-
-  /**
-   * Resolves once the batch in flight now, if any, is answered and what its writers did next has run. Its
-   * commit is visible to the main connection before the answer arrives here: a reader that saw a delivery's new
-   * state waits on this for what follows the write (its attempt's row), as it would see it on a single thread.
-   */
-  answered(): Promise<void> {
-    if (!this.#inFlight) return Promise.resolve();
-    return new Promise((resolve) => this.#answered.push(resolve));
   }
 
   /** Sets a pragma on the writer's connection, after the batch in flight; a failure is logged. */
@@ -190,15 +178,7 @@ export class Writer {
     } else {
       reply.outcomes.forEach((o, i) => (o[0] === 1 ? batch[i]!.resolve(o[1]) : batch[i]!.reject(new Database.SqliteError(o[1], o[2]))));
     }
-    this.#release();
     this.#send();
-  }
-
-  /** the writers' continuations are microtasks of this turn: the next turn comes after all of them */
-  #release(): void {
-    if (this.#answered.length === 0) return;
-    const waiting = this.#answered.splice(0);
-    setImmediate(() => waiting.forEach((resolve) => resolve()));
   }
 
   #lost(worker: Worker, err: Error): void {
@@ -210,7 +190,6 @@ export class Writer {
     this.#inFlight = undefined;
     this.#logger.error({ err, inFlight: batch.length }, 'the SQLite writer thread stopped; starting another');
     for (const p of batch) p.reject(unavailable(err));
-    this.#release();
     this.#send();
   }
 }

@@ -5,6 +5,7 @@ import { newId } from '../id.js';
 import { expiresAt } from '../retention.js';
 import { percentileIndex, SUCCESS } from '../stats.js';
 import type { Attempt, AttemptRepo, AttemptTrigger } from '../types.js';
+import type { UpdatesInFlight } from '../updates.js';
 import { guard, onlyDuplicates } from './errors.js';
 import type { AttemptDoc, Collections } from './schema.js';
 
@@ -31,7 +32,7 @@ function toAttempt(doc: AttemptDoc): Attempt {
   };
 }
 
-export function mongoAttempts(c: Collections, ctx: StoreContext): AttemptRepo {
+export function mongoAttempts(c: Collections, ctx: StoreContext, updates: UpdatesInFlight): AttemptRepo {
   const batcher = new Batcher<AttemptDoc>({
     logger: ctx.logger,
     // unordered: one bad row does not hold back the rest; ids are client-made, so a batch retried after a
@@ -56,13 +57,16 @@ export function mongoAttempts(c: Collections, ctx: StoreContext): AttemptRepo {
     },
     flush: () => batcher.flush(),
     listByDelivery: (tenantId, deliveryId) => guard(async () => {
-      await batcher.flush(); // read your own writes
+      // the attempt of a delivery state already committed, then what is buffered: read your own writes
+      await updates.settled();
+      await batcher.flush();
       const filter: Filter<AttemptDoc> = { deliveryId, ...live() };
       if (tenantId !== undefined) filter.tenantId = tenantId;
       const docs = await c.attempts.find(filter).sort({ _id: 1 }).toArray();
       return docs.map(toAttempt);
     }),
     stats: (tenantId, subscriptionId, since) => guard(async () => {
+      await updates.settled();
       await batcher.flush();
       const filter: Filter<AttemptDoc> = { tenantId, subscriptionId, startedAt: { $gte: since }, ...live() };
       const total = await c.attempts.countDocuments(filter);

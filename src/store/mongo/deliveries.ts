@@ -5,12 +5,13 @@ import { notFound } from '../errors.js';
 import { newId } from '../id.js';
 import { pageLimit, toPage } from '../paging.js';
 import type { Delivery, DeliveryRepo } from '../types.js';
+import type { UpdatesInFlight } from '../updates.js';
 import { guard, isDuplicateKey } from './errors.js';
 import type { Collections, DeliveryDoc } from './schema.js';
 
 const toDelivery = ({ _id, target: _target, ...rest }: DeliveryDoc): Delivery => ({ id: _id, ...rest });
 
-export function mongoDeliveries(c: Collections, ctx: StoreContext): DeliveryRepo {
+export function mongoDeliveries(c: Collections, ctx: StoreContext, updates: UpdatesInFlight): DeliveryRepo {
   return {
     createIfAbsent: (input) => guard(async () => {
       const now = ctx.now();
@@ -54,7 +55,7 @@ export function mongoDeliveries(c: Collections, ctx: StoreContext): DeliveryRepo
       const docs = await c.deliveries.find(filter).sort({ _id: -1 }).limit(limit + 1).toArray();
       return toPage(docs.map(toDelivery), limit);
     }),
-    recordAttempt: (id, outcome) => guard(async () => {
+    recordAttempt: (id, outcome) => updates.track(guard(async () => {
       const now = ctx.now();
       const $set: Partial<DeliveryDoc> = { state: outcome.state, lastAttemptAt: outcome.at ?? now, updatedAt: now };
       const $unset: Record<string, ''> = {};
@@ -68,6 +69,6 @@ export function mongoDeliveries(c: Collections, ctx: StoreContext): DeliveryRepo
       const doc = await c.deliveries.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' });
       if (!doc) throw notFound('delivery', id);
       return doc.attempts;
-    }),
+    })),
   };
 }

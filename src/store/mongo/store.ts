@@ -5,6 +5,7 @@ import type { StoreContext } from '../context.js';
 import { idFloor } from '../id.js';
 import { finishedBefore, schedulePurge } from '../retention.js';
 import type { Store } from '../types.js';
+import { UpdatesInFlight } from '../updates.js';
 import { mongoApiKeys } from './apikeys.js';
 import { mongoAttempts } from './attempts.js';
 import { connectWithRetry } from './connect.js';
@@ -28,7 +29,8 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
   });
   const db = client.db(config.database);
   const c = collections(db);
-  const attempts = mongoAttempts(c, ctx);
+  const updates = new UpdatesInFlight();
+  const attempts = mongoAttempts(c, ctx, updates);
 
   const purgeExpired = () =>
     guard(async () => {
@@ -47,7 +49,7 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
     tenants: mongoTenants(c, ctx),
     apiKeys: mongoApiKeys(c, ctx),
     subscriptions: mongoSubscriptions(c, ctx),
-    deliveries: mongoDeliveries(c, ctx),
+    deliveries: mongoDeliveries(c, ctx, updates),
     attempts,
     ping: () => guard(async () => void (await db.command({ ping: 1 }))),
     purgeExpired,
