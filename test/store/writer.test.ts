@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { ErrorCodes, StoreError } from '../../src/errors.js';
 import { Writer } from '../../src/store/embedded/writer.js';
-import { KeyRing, openStore, type Store } from '../../src/store/mod.js';
+import { KeyRing, openStore } from '../../src/store/mod.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const silent = pino({ level: 'silent' });

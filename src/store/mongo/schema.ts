@@ -59,9 +59,6 @@ export function collections(db: Db): Collections {
   };
 }
 
-/** The states a delivery ends in: after the retention window these are purged (../retention.ts). */
-export const FINISHED: Delivery['state'][] = ['succeeded', 'failed', 'dropped'];
-
 /** Collections of earlier versions that no query reads any more. */
 const RETIRED_COLLECTIONS = ['processed_events'];
 

@@ -11,7 +11,7 @@ import { mongoAttempts } from './attempts.js';
 import { connectWithRetry } from './connect.js';
 import { mongoDeliveries } from './deliveries.js';
 import { guard } from './errors.js';
-import { collections, ensureSchema, FINISHED } from './schema.js';
+import { collections, ensureSchema } from './schema.js';
 import { mongoSubscriptions } from './subscriptions.js';
 import { mongoTenants } from './tenants.js';
 
@@ -39,7 +39,7 @@ export async function openMongoStore(config: MongoConfig, ctx: StoreContext, sig
       const [a, d] = await Promise.all([
         c.attempts.deleteMany({ expiresAt: { $lte: now } }),
         // ids begin with their creation time: the _id index finds the deliveries old enough to look at
-        c.deliveries.deleteMany({ _id: { $lt: idFloor(before.getTime()) }, state: { $in: FINISHED }, updatedAt: { $lt: before } }),
+        c.deliveries.deleteMany({ _id: { $lt: idFloor(before.getTime()) }, state: { $ne: 'pending' }, updatedAt: { $lt: before } }),
       ]);
       return a.deletedCount + d.deletedCount;
     });
