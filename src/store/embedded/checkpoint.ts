@@ -18,11 +18,11 @@ export const CHECKPOINT_INTERVAL_MS = 250;
  */
 export const WAL_RESTART_FRAMES = 4096;
 /**
- * How long a RESTART checkpoint waits for the writer and readers of the moment. It holds new writers off while it
- * waits, so with the 5 s busy timeout of the other connections a writer could time out behind it (seen on a VM
- * with slow writes); given up, it is tried again on the next tick.
+ * How long this connection waits for a lock: only a RESTART checkpoint waits at all (a passive one never does), and
+ * it holds new writers off while it waits, so with the 5 s busy timeout of the other connections a writer could
+ * time out behind it (seen on a VM with slow writes). Given up, it is tried again on the next tick.
  */
-const RESTART_WAIT_MS = 100;
+const BUSY_TIMEOUT_MS = 100;
 
 // Plain JavaScript evaluated in the worker: it needs nothing of the gateway but the SQLite driver, and an
 // eval worker loads without the TypeScript loader the main thread runs under.
@@ -30,19 +30,11 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
-db.pragma('busy_timeout = 5000');
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 const timer = setInterval(() => {
   try {
     const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (log > workerData.restartFrames) {
-      // a RESTART holds new writers off while it waits: wait briefly, and try again on the next tick
-      db.pragma('busy_timeout = ' + workerData.restartWaitMs);
-      try {
-        db.pragma('wal_checkpoint(RESTART)');
-      } finally {
-        db.pragma('busy_timeout = 5000');
-      }
-    }
+    if (log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
   } catch (err) {
     parentPort.postMessage(String(err && err.message || err));
   }
@@ -65,7 +57,7 @@ export interface Checkpointer {
  */
 export function startCheckpointer(path: string, logger: Logger, fallback: () => void): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { path, driver, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: WAL_RESTART_FRAMES, restartWaitMs: RESTART_WAIT_MS } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { path, driver, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: WAL_RESTART_FRAMES, busyTimeoutMs: BUSY_TIMEOUT_MS } });
   // a failed checkpoint is retried on the next tick; the WAL only grows meanwhile
   worker.on('message', (message: string) => logger.warn({ err: message }, 'WAL checkpoint failed; retrying'));
   worker.on('error', (err) => {
