@@ -23,6 +23,8 @@ export function percentEncode(value: string): string {
  */
 export function percentDecode(value: string, header: string): string {
   const unquoted = value.includes('"') ? unquote(value, header) : value;
+  // most values carry no escape, and decoding one without any cannot fail: the call is skipped for them
+  if (!unquoted.includes('%')) return unquoted;
   try {
     return decodeURIComponent(unquoted);
   } catch {
