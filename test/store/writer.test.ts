@@ -1,17 +1,21 @@
 // The embedded store's writes of the delivery path run on a thread of their own: a lock held elsewhere
 // delays them without stopping the event loop, each write of a shared transaction keeps its own outcome,
 // what is queued at close is committed, and a thread that fails leaves retryable errors, not a stuck store.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { ErrorCodes, StoreError } from '../../src/errors.js';
-import { Writer } from '../../src/store/embedded/writer.js';
+import { Writer, WRITER_NICENESS } from '../../src/store/embedded/writer.js';
 import { KeyRing, openStore } from '../../src/store/mod.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const silent = pino({ level: 'silent' });
 const open = (file: string) => openStore({ embedded: { path: file }, encryption: { keys: KeyRing.generateSpec() } }, silent);
+/** The nice value of each thread of this process (Linux), from the 19th field of its stat. */
+const threadNices = (): number[] =>
+  readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
 const delivery = (i: number) => ({ eventId: `e-${i}`, eventSource: 'https://writer.test', eventType: 'test.event', routeId: 'r' });
 
 describe('embedded store: the writer thread', function () {
@@ -99,5 +103,22 @@ describe('embedded store: the writer thread', function () {
     } finally {
       await writer.close();
     }
+  });
+
+  it('runs its thread at a lower priority than the event loop, where the system keeps one per thread', async function () {
+    if (!existsSync('/proc/thread-self')) this.skip();
+    const file = `${tempDir('writer')}/w.db`;
+    new Database(file).exec('CREATE TABLE t (k TEXT PRIMARY KEY)').close();
+    const own = getPriority();
+    const before = threadNices().filter((n) => n !== own).length;
+    const writer = new Writer(file, silent);
+    try {
+      await writer.prepare<[string]>('INSERT INTO t (k) VALUES (?)')('a');
+      expect(threadNices().filter((n) => n !== own).length - before, 'threads of another priority').to.equal(1);
+      expect(threadNices()).to.include(Math.min(19, own + WRITER_NICENESS));
+    } finally {
+      await writer.close();
+    }
+    expect(getPriority(), 'the process keeps its own priority').to.equal(own);
   });
 });
