@@ -16,12 +16,12 @@
 // gateway spent ~6 % less CPU per delivery and delivered 3–4 % more at 1, 10 and 1000 subscriptions (paired
 // rounds of `npm run bench` on 2 × Xeon); a writer that keeps up with a light load never waits.
 //
-// The thread also runs at a lower scheduling priority (10 nice levels below the process's). The event loop is the serial part of the
-// delivery path; the writer's work is batched and may wait. At full load, on two cores shared with NATS, each
-// post that woke the writer could hand it the event loop's core, and the loop then waited on its own
-// thread: with the lower priority the gateway delivered ~5 % more at 10 subscriptions, with ~5 % less CPU
-// per delivery (7 paired rounds of `npm run bench`, 2 × AMD EPYC). Linux keeps a nice value per thread; where
-// /proc/thread-self is missing (not Linux) the thread keeps the process's.
+// The thread also runs at a lower scheduling priority, 10 nice levels below the process. The event loop is the
+// serial part of the delivery path, and the writer's work is batched and may wait. At full load, on two cores
+// shared with NATS, a post that woke the writer could hand it the loop's core, and the loop then waited on its
+// own thread: with the lower priority the gateway delivered ~5 % more at 10 subscriptions, with ~5 % less CPU
+// per delivery (7 paired rounds of `npm run bench`, 2 × AMD EPYC; 19 levels gave no more). Linux keeps a nice
+// value per thread; where /proc/thread-self is missing (not Linux) the thread keeps the process's.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
