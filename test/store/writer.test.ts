@@ -106,10 +106,11 @@ describe('embedded store: the writer thread', function () {
   });
 
   it('runs its thread at a lower priority than the event loop, where the system keeps one per thread', async function () {
-    if (!existsSync('/proc/thread-self')) this.skip();
+    const own = getPriority();
+    // a process already at the lowest priority (nice 19) leaves its threads none lower to take
+    if (!existsSync('/proc/thread-self') || own === 19) this.skip();
     const file = `${tempDir('writer')}/w.db`;
     new Database(file).exec('CREATE TABLE t (k TEXT PRIMARY KEY)').close();
-    const own = getPriority();
     const before = threadNices().filter((n) => n !== own).length;
     const writer = new Writer(file, silent);
     try {
