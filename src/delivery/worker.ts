@@ -187,7 +187,13 @@ export class DeliveryWorker {
         if (outcome.kind === 'failed') await this.#failed(task, target, executed, encodeTask(task), origin);
         this.#count(task, executed);
       };
-      this.#execute(task, target, 1, target.retry)
+      // the slot and the target's budget bound requests in flight: they are free once the response is in,
+      // while the attempt is still being recorded
+      const free = once(() => {
+        this.#budgets.release(key);
+        this.#inlineSlots.release();
+      });
+      this.#execute(task, target, 1, target.retry, free)
         .then(
           (executed) => {
             clearTimeout(handoff);
@@ -201,10 +207,7 @@ export class DeliveryWorker {
             if (!handedOff) await this.#publishTask(task, Date.now() + INFRA_RETRY_MS);
           },
         )
-        .finally(() => {
-          this.#budgets.release(key);
-          this.#inlineSlots.release();
-        })
+        .finally(free)
         .then(
           () => {
             if (handedOff) return;
@@ -282,23 +285,24 @@ export class DeliveryWorker {
       metrics.deliveryAttempts.inc({ outcome: 'throttled' });
       return;
     }
+    const free = once(() => this.#budgets.release(key));
     try {
       const policy = task.trigger === 'manual' ? ONE_ATTEMPT : target.retry;
       // the schedule position counts real attempts (the store's count), not budget hand-backs; a replay
       // task starts its own schedule
       const n = task.trigger === 'auto' ? (delivery?.attempts ?? 0) + 1 : m.info.deliveryCount;
-      const executed = await this.#execute(task, target, n, policy);
+      const executed = await this.#execute(task, target, n, policy, free);
       await this.#settle(m, task, target, executed);
     } finally {
-      this.#budgets.release(key);
+      free();
     }
   }
 
   /**
    * Renders, sends and records one attempt. `n` is the attempt's place in the retry schedule (JetStream's
-   * delivery count of the task), which picks the next delay.
+   * delivery count of the task), which picks the next delay. `sent` is called as the request ends.
    */
-  async #execute(task: DeliveryTask, target: ResolvedTarget, n: number, policy: RetryPolicy): Promise<Executed> {
+  async #execute(task: DeliveryTask, target: ResolvedTarget, n: number, policy: RetryPolicy, sent?: () => void): Promise<Executed> {
     const { metrics, logger, store, sender } = this.deps;
     const startedAt = new Date();
     const ctx = { owner: target.owner, deliveryId: task.deliveryId, attempt: n, keys: target.keys, logger };
@@ -333,6 +337,7 @@ export class DeliveryWorker {
         outcome = fromError(err, n, policy);
       } finally {
         metrics.inFlight.dec();
+        sent?.();
       }
     }
     const finishedAt = new Date();
@@ -462,4 +467,14 @@ export class DeliveryWorker {
       this.deps.logger.error({ err, delivery: task.deliveryId }, 'cannot publish the consequences of a failed delivery');
     }
   }
+}
+
+/** `fn` the first time the result is called, nothing after. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }

@@ -1,9 +1,10 @@
 // A subscription over its life, through a real gateway (NATS, embedded store, local receivers, /v1 over
 // HTTP): the content mode and signature it chose on the wire, a secret rotation, being disabled by a gone
-// or long-failing endpoint (with the operational events that tell its tenant), and a gateway that drains
-// its in-flight deliveries at stop and leaves the rest to the next one.
+// or long-failing endpoint (with the operational events that tell its tenant), a concurrency budget that counts
+// requests on the wire, and a gateway that drains its in-flight deliveries at stop and leaves the rest to the next one.
 import path from 'node:path';
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import type { CloudEvent } from '../../src/cloudevents/event.js';
 import { Gateway } from '../../src/gateway.js';
@@ -34,6 +35,7 @@ describe('subscription lifecycle end to end', function () {
   let receiver: Receiver;
   let key: string;
   let otherKey: string;
+  const dataDir = tempDir('lifecycle');
 
   const call = (method: string, p: string, body?: unknown, as = key) => api(gw.url, method, p, as, body);
 
@@ -59,6 +61,7 @@ describe('subscription lifecycle end to end', function () {
     gw = await Gateway.start(
       testConfig({
         natsUrl: nats.url,
+        dataDir,
         doc: {
           api: { adminKey: ADMIN_KEY },
           schemas: { policies: [{ types: ['lc.>'], unknownTypes: 'accept' }] },
@@ -137,6 +140,47 @@ describe('subscription lifecycle end to end', function () {
         expect(() => new Webhook(s).verify(r.body.toString(), r.headers as Record<string, string>)).not.to.throw();
       }
     });
+  });
+
+  it('frees a concurrency budget of 1 once the response is in, while the attempt is still being recorded', async () => {
+    const ANSWER_MS = 800;
+    const { id } = await subscribe({ sink: `${receiver.url}/budget`, types: ['lc.budget'], rateLimit: { maxConcurrency: 1 } });
+    // another connection's write lock holds up the gateway's writes (SQLite waits for it): taken once both
+    // deliveries are stored and before the first request is answered, it keeps that attempt's outcome from being
+    // recorded until the lock goes
+    const db = new Database(path.join(dataDir, 'gateway.db'));
+    const stored = db.prepare('SELECT count(*) FROM deliveries WHERE subscription_id = ?').pluck();
+    let firstAt = 0;
+    let lockedAt = 0;
+    const lock = () => {
+      if (stored.get(id) !== 2) return void setTimeout(lock, 10);
+      db.prepare('BEGIN IMMEDIATE').run();
+      lockedAt = Date.now();
+    };
+    const respond = receiver.respond;
+    receiver.respond = (req, index) => {
+      if (req.url !== '/budget') return respond(req, index);
+      if (firstAt) return { status: 204 };
+      firstAt = Date.now();
+      lock();
+      return { status: 204, delayMs: ANSWER_MS };
+    };
+    try {
+      await gw.publisher.publish(event('lc.budget', 'budget-1'));
+      await gw.publisher.publish(event('lc.budget', 'budget-2'));
+      // the second request goes out while the first attempt's record still waits for the lock
+      await eventually(() => (at(receiver, '/budget').length === 2 ? true : undefined), 4000, 'the second request while the store is locked');
+      expect(lockedAt - firstAt, 'locked before the first answer').to.be.within(0, ANSWER_MS - 1);
+    } finally {
+      receiver.respond = respond;
+      if (db.inTransaction) db.prepare('ROLLBACK').run();
+      db.close();
+    }
+    const deliveries = await eventually(async () => {
+      const list = await call('GET', `/v1/subscriptions/${id}/deliveries`);
+      return list.body.items.length === 2 && list.body.items.every((d: { state: string }) => d.state === 'succeeded') ? list.body.items : undefined;
+    }, 10_000, 'both deliveries recorded once the lock is gone');
+    expect(deliveries.map((d: { attempts: number }) => d.attempts)).to.deep.equal([1, 1]);
   });
 
   describe('disabled by its endpoint', () => {
