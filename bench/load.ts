@@ -5,7 +5,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Progress } from '../src/cli/progress.js';
 import type { BenchReceiver } from './receiver.js';
-import { cpuSeconds, sampleRss } from './proc.js';
+import { cpuSeconds, machineTime, sampleRss, stealBetween } from './proc.js';
 import { latency, perSecond, type Latency } from './stats.js';
 import { benchMessage, fanout, type Shape } from './workload.js';
 
@@ -45,6 +45,8 @@ export interface LoadResult {
    * drives: steadier than deliveries/s on a shared machine, and it tells where the time goes
    */
   cpuUs: { system: number | undefined; nats: number | undefined };
+  /** the share of the machine's CPU time the hypervisor took during the throughput phase (0..1) */
+  steal: number | undefined;
   /** deliveries that carried a webhook-signature */
   signed: number;
   duplicates: number;
@@ -126,8 +128,10 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
   const warm = await phase('warm-up', opts.warmup, { kind: 'closed', inFlight: opts.inFlight });
   const rss = sampleRss(opts.pid);
   const cpuBefore = { system: cpuSeconds(opts.pid), nats: opts.natsPid === undefined ? undefined : cpuSeconds(opts.natsPid) };
+  const machineBefore = machineTime();
   const load = warm.timedOut ? warm : await phase('throughput', opts.deliveries, { kind: 'closed', inFlight: opts.inFlight });
   const rssMiB = rss.stop();
+  const steal = stealBetween(machineBefore, machineTime());
   const perDelivery = (before: number | undefined, pid: number | undefined) => {
     const after = pid === undefined ? undefined : cpuSeconds(pid);
     return before === undefined || after === undefined || load.received === 0 ? undefined : ((after - before) * 1e6) / load.received;
@@ -141,6 +145,7 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
     latency: latency(paced.latencies),
     rssMiB,
     cpuUs,
+    steal,
     signed: warm.signed + load.signed + paced.signed,
     duplicates: opts.receiver.duplicates,
     timedOut: warm.timedOut || load.timedOut || paced.timedOut,

@@ -1,6 +1,8 @@
 // What a process costs while it works, read from /proc (Linux): peak resident memory and CPU time. The
 // kernel's own totals (VmHWM, the process's whole CPU time) would include start-up (tsx compiling
-// TypeScript), which is not what a running gateway costs.
+// TypeScript), which is not what a running gateway costs. Also the machine's steal time: on a virtual
+// machine whose host is busy, the hypervisor takes CPU time from it, and a run measured then says more
+// about the host than about the system under test.
 import { readFileSync } from 'node:fs';
 
 const EVERY_MS = 250;
@@ -47,4 +49,27 @@ export function cpuSeconds(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The machine's CPU time so far, all of it and what the hypervisor took (steal), in clock ticks. */
+export interface MachineTime {
+  total: number;
+  steal: number;
+}
+
+export function machineTime(): MachineTime | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (proc(5)); guest time is inside user
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
+    return Number.isFinite(total) ? { total, steal: steal! } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of the machine's time between two readings that the hypervisor took, 0..1. */
+export function stealBetween(before: MachineTime | undefined, after: MachineTime | undefined): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return (after.steal - before.steal) / (after.total - before.total);
 }

@@ -48,6 +48,8 @@ const count = (flag: string | undefined, normal: number, quick: number) => {
 // second, and the spread between rounds was larger than the differences being measured
 const deliveries = count(flags.events, 50_000, 1000);
 const rounds = count(flags.rounds, 3, 1);
+/** The steal past which the report warns that the host, not the code, may have set a figure. */
+const STEAL_WARNING = 0.03;
 
 /** The run with the median throughput (the lower middle one of an even count). */
 function median(results: LoadResult[]): LoadResult {
@@ -170,14 +172,15 @@ const store = (s: Scenario) => (s.system.kind === 'bridge' ? 'none' : s.system.m
 console.log('\nEnd to end (publish → JetStream → system → HTTP receiver):');
 console.log(
   table(
-    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'rounds vs bridge', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
-    rows.map(({ scenario, result, ratio, ratios }) => [
+    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'rounds vs bridge', 'host steal, rounds', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
+    rows.map(({ scenario, result, ratio, ratios, rounds: all }) => [
       scenario.name + (result.timedOut ? ' (timed out)' : ''),
       store(scenario),
       result.deliveries,
       result.perSecond,
       scenario.system.kind === 'bridge' ? '100 %' : percent(ratio),
       scenario.system.kind === 'bridge' ? undefined : ratios.map(percent).join(', '),
+      all.map((r) => (r.steal === undefined ? '–' : percent(r.steal))).join(', '),
       result.latency.p50Ms,
       result.latency.p99Ms,
       result.rssMiB,
@@ -189,6 +192,14 @@ console.log(
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(0)} %`;
 }
+// a run the host took CPU from is compared with a neighbour that may have had it all: say so, not just the figure
+const stolen = Math.max(0, ...rows.flatMap((r) => r.rounds.map((x) => x.steal ?? 0)));
+if (stolen > STEAL_WARNING) {
+  console.log(
+    `\nWarning: the host took up to ${percent(stolen)} of this virtual machine's CPU time (steal) during some runs. ` +
+      `Their figures and ratios say more about the host than about the code: compare rounds with little steal, or run again.`,
+  );
+}
 const rate = (name: string) => rows.find((r) => r.scenario.name === name)?.result.perSecond;
 const plain = rate(`gateway, ${SHAPES.one.name}`);
 const withPipeline = rate(`gateway, ${SHAPES.one.name}, 4-step pipeline`);
@@ -196,8 +207,9 @@ const pipelineRatio = plain && withPipeline ? withPipeline / plain : undefined;
 console.log(
   `\n1 and 10 targets: every event matches every route (10 deliveries per event at 10); 1000 targets: 1000 routes, each ` +
     `event matches exactly one (by source). Each row is the median of ${rounds} run(s), bridge and gateway taking turns; ` +
-    `"vs bridge" divides the medians, "rounds vs bridge" each run by the bridge run just before it, of the same shape; ` +
-    `the MongoDB and pipeline rows by the 1-target bridge. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
+    `"vs bridge" divides the medians, "rounds vs bridge" each run by the bridge run just before it, of the same shape ` +
+    `(the MongoDB and pipeline rows by the 1-target bridge); "host steal" is the share of the machine's CPU time its ` +
+    `hypervisor took during each run's throughput phase. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
     `latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
 );
 if (pipelineRatio) console.log(`4-step pipeline (filter → transform → redact → sign) vs none: ${(pipelineRatio * 100).toFixed(0)} % of the throughput`);
@@ -219,7 +231,7 @@ console.log(
       store: store(scenario),
       ...result,
       vsBridge: ratio,
-      rounds: all.map((r, i) => ({ perSecond: r.perSecond, cpuUs: r.cpuUs, vsBridge: ratios[i] })),
+      rounds: all.map((r, i) => ({ perSecond: r.perSecond, cpuUs: r.cpuUs, steal: r.steal, vsBridge: ratios[i] })),
     })),
     pipelineVsNone: pipelineRatio ?? null,
     attemptLog,
