@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { ErrorCodes, GatewayError } from '../errors.js';
 import { hmacKey } from './keys.js';
-import { bodyBytes, failed, ok, safeEqual, type Body, type VerifyResult } from './verify.js';
+import { failed, ok, safeEqual, type Body, type VerifyResult } from './verify.js';
 
 export interface HmacInput {
   body: Body;
@@ -16,7 +16,7 @@ export interface HmacInput {
 }
 
 function hexSignature(secret: string, body: Body): string {
-  return createHmac('sha256', hmacKey(secret)).update(bodyBytes(body)).digest('hex');
+  return createHmac('sha256', hmacKey(secret)).update(body).digest('hex');
 }
 
 /** The header value, e.g. `sha256=5f2b…`. */

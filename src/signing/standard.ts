@@ -42,8 +42,12 @@ export interface StandardWebhookInput {
   timestamp?: number;
 }
 
-function signedContent(id: string, timestamp: string, body: Body): Buffer {
-  return Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), bodyBytes(body)]);
+/** What precedes the body in the signed content. */
+const signedHead = (id: string, timestamp: string) => `${id}.${timestamp}.`;
+
+/** The whole signed content as one buffer, which ed25519 needs. */
+function signedContent(head: string, body: Body): Buffer {
+  return Buffer.concat([Buffer.from(head, 'utf8'), bodyBytes(body)]);
 }
 
 /**
@@ -64,18 +68,20 @@ function keyOf(secret: string, decode: (secret: string) => KeyObject): KeyObject
 
 const secretKey = (secret: string) => createSecretKey(decodeSecret(secret));
 
-function hmacSignature(secret: string, content: Buffer): string {
-  return createHmac('sha256', keyOf(secret, secretKey)).update(content).digest('base64');
+// the head and the body go in as they are: copying them into one buffer first took a quarter of a signature's time
+function hmacSignature(secret: string, head: string, body: Body): string {
+  return createHmac('sha256', keyOf(secret, secretKey)).update(head).update(body).digest('base64');
 }
 
 /** The three Standard Webhooks headers for one message. */
 export function signStandardWebhook(input: StandardWebhookInput): StandardWebhookHeaders {
   if (input.secrets.length === 0) throw new GatewayError(ErrorCodes.CRYPTO_KEY, 'no signing secret to sign with');
   const timestamp = String(input.timestamp ?? unixNow());
-  const content = signedContent(input.id, timestamp, input.body);
+  const head = signedHead(input.id, timestamp);
+  let whole: Buffer | undefined;
   const signatures = input.secrets.map((secret) => {
-    if (isSymmetricSecret(secret)) return `v1,${hmacSignature(secret, content)}`;
-    if (isEd25519SecretKey(secret)) return `v1a,${edSign(null, content, keyOf(secret, decodeSecretKey)).toString('base64')}`;
+    if (isSymmetricSecret(secret)) return `v1,${hmacSignature(secret, head, input.body)}`;
+    if (isEd25519SecretKey(secret)) return `v1a,${edSign(null, (whole ??= signedContent(head, input.body)), keyOf(secret, decodeSecretKey)).toString('base64')}`;
     throw new GatewayError(ErrorCodes.CRYPTO_KEY, 'a Standard Webhooks key starts with "whsec_" or "whsk_"');
   });
   return { 'webhook-id': input.id, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
@@ -98,19 +104,20 @@ export function verifyStandardWebhook(
   const problem = timestampProblem(timestamp, opts);
   if (problem) return failed(problem);
 
-  const content = signedContent(id, timestamp, body);
+  const head = signedHead(id, timestamp);
+  let whole: Buffer | undefined;
   const offered = signatures.split(' ').map((s) => {
     const comma = s.indexOf(',');
     return { version: s.slice(0, comma), value: s.slice(comma + 1) };
   });
   for (const key of keys) {
     if (isSymmetricSecret(key)) {
-      const expected = hmacSignature(key, content);
+      const expected = hmacSignature(key, head, body);
       if (offered.some((s) => s.version === 'v1' && safeEqual(s.value, expected))) return ok;
     } else if (isEd25519PublicKey(key)) {
       const publicKey = decodePublicKey(key);
       const matches = offered.some(
-        (s) => s.version === 'v1a' && edVerify(null, content, publicKey, Buffer.from(s.value, 'base64')),
+        (s) => s.version === 'v1a' && edVerify(null, (whole ??= signedContent(head, body)), publicKey, Buffer.from(s.value, 'base64')),
       );
       if (matches) return ok;
     } else {

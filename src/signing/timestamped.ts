@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { ErrorCodes, GatewayError } from '../errors.js';
 import { hmacKey } from './keys.js';
-import { bodyBytes, failed, ok, safeEqual, timestampProblem, unixNow, type Body, type VerifyOptions, type VerifyResult } from './verify.js';
+import { failed, ok, safeEqual, timestampProblem, unixNow, type Body, type VerifyOptions, type VerifyResult } from './verify.js';
 
 export interface TimestampedInput {
   body: Body;
@@ -14,7 +14,7 @@ export interface TimestampedInput {
 }
 
 function hexSignature(secret: string, timestamp: string, body: Body): string {
-  return createHmac('sha256', hmacKey(secret)).update(`${timestamp}.`).update(bodyBytes(body)).digest('hex');
+  return createHmac('sha256', hmacKey(secret)).update(`${timestamp}.`).update(body).digest('hex');
 }
 
 /** The header value, e.g. `t=1700000000,v1=5f2b…`; the header name is the sender's choice. */
