@@ -254,19 +254,32 @@ class Pipeline implements CompiledPipeline {
     accept: (value: unknown) => T | undefined,
   ): Promise<Outcome<T>> {
     const label = `${this.#owner}, ${step.at} (${step.name})`;
-    const budget = new AbortController();
+    // the budget's signal is made when a step first reads it: an AbortController per call was a tenth of
+    // a sign step's cost, and most steps never look
+    let budget: AbortController | undefined;
+    let overrun: PluginError | undefined;
+    const stepCtx: StepContext = {
+      ...ctx,
+      get signal() {
+        if (!budget) {
+          budget = new AbortController();
+          if (overrun) budget.abort(overrun);
+        }
+        return budget.signal;
+      },
+    };
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = timeoutError(label, step.timeoutMs);
-        budget.abort(error);
-        reject(error);
+        overrun = timeoutError(label, step.timeoutMs);
+        budget?.abort(overrun);
+        reject(overrun);
       }, step.timeoutMs);
     });
     const started = performance.now();
     let returned: unknown;
     try {
-      returned = await Promise.race([Promise.resolve().then(() => invoke({ ...ctx, signal: budget.signal })), expired]);
+      returned = await Promise.race([Promise.resolve().then(() => invoke(stepCtx)), expired]);
     } catch (err) {
       return { ok: false, result: { ...failure(err, `${label} failed`), step: step.name } };
     } finally {
