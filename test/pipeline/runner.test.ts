@@ -198,6 +198,22 @@ describe('pipeline runner', () => {
       expect(aborted).to.have.property('code', 'CEG_ERR_PLUGIN_TIMEOUT');
     });
 
+    it('hands a step that first looks at its signal after the budget ran out one already aborted', async () => {
+      let late: AbortSignal | undefined;
+      const slow = plugin('slow', ['transform'], {
+        transform: async (e, ctx) => {
+          await new Promise((r) => setTimeout(r, 60));
+          late = ctx.signal;
+          return e;
+        },
+      });
+      const result = await runOnce(await compile([{ use: 'slow', timeoutMs: 10 }], [slow]), sampleEvent());
+      expect(result.kind === 'fail' && result.error.code).to.equal('CEG_ERR_PLUGIN_TIMEOUT');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(late?.aborted).to.equal(true);
+      expect(late?.reason).to.have.property('code', 'CEG_ERR_PLUGIN_TIMEOUT');
+    });
+
     it('fails a synchronous step that overran once it returns', async () => {
       const busy = plugin('busy', ['filter'], {
         filter: () => {
