@@ -5,7 +5,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { Progress } from '../src/cli/progress.js';
 import type { BenchReceiver } from './receiver.js';
-import { cpuSeconds, machineTime, sampleRss, stealBetween } from './proc.js';
+import { cpuSeconds, machineBetween, machineTime, sampleRss } from './proc.js';
 import { latency, perSecond, type Latency } from './stats.js';
 import { benchMessage, fanout, type Shape } from './workload.js';
 
@@ -42,9 +42,12 @@ export interface LoadResult {
   rssMiB: number | undefined;
   /**
    * CPU time per delivery during the throughput phase, in µs, of the system and of the nats-server it
-   * drives: steadier than deliveries/s on a shared machine, and it tells where the time goes
+   * drives, and of this process (`load`: the publisher and the receiver): steadier than deliveries/s on a shared
+   * machine, and it tells where the time goes
    */
-  cpuUs: { system: number | undefined; nats: number | undefined };
+  cpuUs: { system: number | undefined; nats: number | undefined; load: number | undefined };
+  /** the share of the machine's CPU time its processes used during the throughput phase (0..1) */
+  busy: number | undefined;
   /** the share of the machine's CPU time the hypervisor took during the throughput phase (0..1) */
   steal: number | undefined;
   /** deliveries that carried a webhook-signature */
@@ -129,14 +132,20 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
   const rss = sampleRss(opts.pid);
   const cpuBefore = { system: cpuSeconds(opts.pid), nats: opts.natsPid === undefined ? undefined : cpuSeconds(opts.natsPid) };
   const machineBefore = machineTime();
+  const loadBefore = process.cpuUsage();
   const load = warm.timedOut ? warm : await phase('throughput', opts.deliveries, { kind: 'closed', inFlight: opts.inFlight });
   const rssMiB = rss.stop();
-  const steal = stealBetween(machineBefore, machineTime());
+  const loadCpu = process.cpuUsage(loadBefore);
+  const machine = machineBetween(machineBefore, machineTime());
   const perDelivery = (before: number | undefined, pid: number | undefined) => {
     const after = pid === undefined ? undefined : cpuSeconds(pid);
     return before === undefined || after === undefined || load.received === 0 ? undefined : ((after - before) * 1e6) / load.received;
   };
-  const cpuUs = { system: perDelivery(cpuBefore.system, opts.pid), nats: perDelivery(cpuBefore.nats, opts.natsPid) };
+  const cpuUs = {
+    system: perDelivery(cpuBefore.system, opts.pid),
+    nats: perDelivery(cpuBefore.nats, opts.natsPid),
+    load: load.received === 0 ? undefined : (loadCpu.user + loadCpu.system) / load.received,
+  };
   const paced = load.timedOut ? load : await phase(`latency @${opts.paced.perSecond}/s`, opts.paced.deliveries, { kind: 'paced', perSecond: opts.paced.perSecond });
   return {
     deliveries: load.received,
@@ -145,7 +154,8 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
     latency: latency(paced.latencies),
     rssMiB,
     cpuUs,
-    steal,
+    busy: machine?.busy,
+    steal: machine?.steal,
     signed: warm.signed + load.signed + paced.signed,
     duplicates: opts.receiver.duplicates,
     timedOut: warm.timedOut || load.timedOut || paced.timedOut,

@@ -1,8 +1,8 @@
 // What a process costs while it works, read from /proc (Linux): peak resident memory and CPU time. The
 // kernel's own totals (VmHWM, the process's whole CPU time) would include start-up (tsx compiling
-// TypeScript), which is not what a running gateway costs. Also the machine's steal time: on a virtual
-// machine whose host is busy, the hypervisor takes CPU time from it, and a run measured then says more
-// about the host than about the system under test.
+// TypeScript), which is not what a running gateway costs. Also the machine's use: how busy its cores were, and
+// its steal time (on a virtual machine whose host is busy, the hypervisor takes CPU time from it, and a run
+// measured then says more about the host than about the system under test).
 import { readFileSync } from 'node:fs';
 
 const EVERY_MS = 250;
@@ -51,9 +51,10 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
-/** The machine's CPU time so far, all of it and what the hypervisor took (steal), in clock ticks. */
+/** The machine's CPU time so far in clock ticks: all of it, what it spent idle, and what the hypervisor took (steal). */
 export interface MachineTime {
   total: number;
+  idle: number;
   steal: number;
 }
 
@@ -62,14 +63,20 @@ export function machineTime(): MachineTime | undefined {
     // cpu  user nice system idle iowait irq softirq steal guest guest_nice (proc(5)); guest time is inside user
     const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
     const total = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
-    return Number.isFinite(total) ? { total, steal: steal! } : undefined;
+    return Number.isFinite(total) ? { total, idle: idle! + iowait!, steal: steal! } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The share of the machine's time between two readings that the hypervisor took, 0..1. */
-export function stealBetween(before: MachineTime | undefined, after: MachineTime | undefined): number | undefined {
+/**
+ * Shares of the machine's time between two readings, 0..1: `busy`, what its processes used (every one of them:
+ * the publisher, the receiver and nats-server too), and `steal`, what the hypervisor took. Near full use the
+ * cores, not the system under test, set the pace, and the systems compare by the CPU each delivery costs.
+ */
+export function machineBetween(before: MachineTime | undefined, after: MachineTime | undefined): { busy: number; steal: number } | undefined {
   if (!before || !after || after.total <= before.total) return undefined;
-  return (after.steal - before.steal) / (after.total - before.total);
+  const total = after.total - before.total;
+  const steal = after.steal - before.steal;
+  return { busy: (total - (after.idle - before.idle) - steal) / total, steal: steal / total };
 }

@@ -172,7 +172,7 @@ const store = (s: Scenario) => (s.system.kind === 'bridge' ? 'none' : s.system.m
 console.log('\nEnd to end (publish → JetStream → system → HTTP receiver):');
 console.log(
   table(
-    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'rounds vs bridge', 'host steal, rounds', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs'],
+    ['scenario', 'store', 'deliveries', 'deliveries/s', 'vs bridge', 'rounds vs bridge', 'machine busy, rounds', 'host steal, rounds', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'CPU µs/delivery', 'nats-server µs', 'load µs'],
     rows.map(({ scenario, result, ratio, ratios, rounds: all }) => [
       scenario.name + (result.timedOut ? ' (timed out)' : ''),
       store(scenario),
@@ -180,12 +180,14 @@ console.log(
       result.perSecond,
       scenario.system.kind === 'bridge' ? '100 %' : percent(ratio),
       scenario.system.kind === 'bridge' ? undefined : ratios.map(percent).join(', '),
+      all.map((r) => (r.busy === undefined ? '–' : percent(r.busy))).join(', '),
       all.map((r) => (r.steal === undefined ? '–' : percent(r.steal))).join(', '),
       result.latency.p50Ms,
       result.latency.p99Ms,
       result.rssMiB,
       result.cpuUs.system,
       result.cpuUs.nats,
+      result.cpuUs.load,
     ]),
   ),
 );
@@ -208,8 +210,10 @@ console.log(
   `\n1 and 10 targets: every event matches every route (10 deliveries per event at 10); 1000 targets: 1000 routes, each ` +
     `event matches exactly one (by source). Each row is the median of ${rounds} run(s), bridge and gateway taking turns; ` +
     `"vs bridge" divides the medians, "rounds vs bridge" each run by the bridge run just before it, of the same shape ` +
-    `(the MongoDB and pipeline rows by the 1-target bridge); "host steal" is the share of the machine's CPU time its ` +
-    `hypervisor took during each run's throughput phase. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
+    `(the MongoDB and pipeline rows by the 1-target bridge); "machine busy" and "host steal" are the shares of the ` +
+    `machine's CPU time that its processes used and that its hypervisor took during each run's throughput phase; "load µs" ` +
+    `is what the publisher and the receiver (this process) spent per delivery. With the machine near fully busy in both ` +
+    `seats, the cores set the pace and the ratio follows the CPU per delivery of system, nats-server and load together. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
     `latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
 );
 if (pipelineRatio) console.log(`4-step pipeline (filter → transform → redact → sign) vs none: ${(pipelineRatio * 100).toFixed(0)} % of the throughput`);
@@ -231,7 +235,7 @@ console.log(
       store: store(scenario),
       ...result,
       vsBridge: ratio,
-      rounds: all.map((r, i) => ({ perSecond: r.perSecond, cpuUs: r.cpuUs, steal: r.steal, vsBridge: ratios[i] })),
+      rounds: all.map((r, i) => ({ perSecond: r.perSecond, cpuUs: r.cpuUs, busy: r.busy, steal: r.steal, vsBridge: ratios[i] })),
     })),
     pipelineVsNone: pipelineRatio ?? null,
     attemptLog,
