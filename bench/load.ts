@@ -130,12 +130,14 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
 
   const warm = await phase('warm-up', opts.warmup, { kind: 'closed', inFlight: opts.inFlight });
   const rss = sampleRss(opts.pid);
-  const cpuBefore = { system: cpuSeconds(opts.pid), nats: opts.natsPid === undefined ? undefined : cpuSeconds(opts.natsPid) };
+  const cpuBefore = {
+    system: cpuSeconds(opts.pid),
+    nats: opts.natsPid === undefined ? undefined : cpuSeconds(opts.natsPid),
+    load: cpuSeconds(process.pid),
+  };
   const machineBefore = machineTime();
-  const loadBefore = process.cpuUsage();
   const load = warm.timedOut ? warm : await phase('throughput', opts.deliveries, { kind: 'closed', inFlight: opts.inFlight });
   const rssMiB = rss.stop();
-  const loadCpu = process.cpuUsage(loadBefore);
   const machine = machineBetween(machineBefore, machineTime());
   const perDelivery = (before: number | undefined, pid: number | undefined) => {
     const after = pid === undefined ? undefined : cpuSeconds(pid);
@@ -144,7 +146,7 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
   const cpuUs = {
     system: perDelivery(cpuBefore.system, opts.pid),
     nats: perDelivery(cpuBefore.nats, opts.natsPid),
-    load: load.received === 0 ? undefined : (loadCpu.user + loadCpu.system) / load.received,
+    load: perDelivery(cpuBefore.load, process.pid),
   };
   const paced = load.timedOut ? load : await phase(`latency @${opts.paced.perSecond}/s`, opts.paced.deliveries, { kind: 'paced', perSecond: opts.paced.perSecond });
   return {

@@ -213,8 +213,8 @@ console.log(
     `(the MongoDB and pipeline rows by the 1-target bridge); "machine busy" and "host steal" are the shares of the ` +
     `machine's CPU time that its processes used and that its hypervisor took during each run's throughput phase; "load µs" ` +
     `is what the publisher and the receiver (this process) spent per delivery. With the machine near fully busy in both ` +
-    `seats, the cores set the pace and the ratio follows the CPU per delivery of system, nats-server and load together. The MongoDB row is one run of a fiftieth of the deliveries, its ` +
-    `latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
+    `seats, the cores set the pace and the ratio follows the CPU per delivery of system, nats-server and load together. ` +
+    `The MongoDB row is one run of a fiftieth of the deliveries, its latency measured at 10/s. Duplicates seen: ${rows.reduce((n, r) => n + r.rounds.reduce((m, x) => m + x.duplicates, 0), 0)}.`,
 );
 if (pipelineRatio) console.log(`4-step pipeline (filter → transform → redact → sign) vs none: ${(pipelineRatio * 100).toFixed(0)} % of the throughput`);
 
